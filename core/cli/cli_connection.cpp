@@ -1,0 +1,136 @@
+#include "cli/cli_context.h"
+#include "store/connection_repository.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace sluice::core::cli {
+
+using nlohmann::json;
+
+namespace {
+
+json connectionJson(const ConnectionConfig& c) {
+    json j = json::parse(connectionToJson(c, false));
+    j["id"] = c.id;
+    return j;
+}
+
+int create(Context& ctx) {
+    auto file = ctx.args.need(2, "the connection file (sluicectl connection create FILE.json)");
+    if (!file)
+        return ctx.fail(file.error());
+    auto config = loadConnectionFile(file.value());
+    if (!config)
+        return ctx.fail(config.error());
+    ConnectionRepository repo(ctx.store->db());
+    auto id = repo.create(config.value());
+    if (!id)
+        return ctx.fail(id.error().kind == ErrorKind::Invalid ? id.error().context(file.value()) : id.error());
+    if (ctx.json())
+        *ctx.out << json{{"id", id.value()}, {"name", config->name}}.dump(2) << "\n";
+    else
+        *ctx.out << id.value() << "\n";
+    return kExitOk;
+}
+
+int update(Context& ctx) {
+    auto ref = ctx.args.need(2, "the connection id or name");
+    if (!ref)
+        return ctx.fail(ref.error());
+    auto file = ctx.args.need(3, "the connection file (sluicectl connection update ID FILE.json)");
+    if (!file)
+        return ctx.fail(file.error());
+    ConnectionRepository repo(ctx.store->db());
+    auto existing = repo.find(ref.value());
+    if (!existing)
+        return ctx.fail(existing.error());
+    auto config = loadConnectionFile(file.value());
+    if (!config)
+        return ctx.fail(config.error());
+    auto st = repo.update(existing->id, config.value());
+    if (!st)
+        return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value()) : st.error());
+    if (ctx.json())
+        *ctx.out << json{{"id", existing->id}, {"name", config->name}}.dump(2) << "\n";
+    else
+        *ctx.out << "updated connection " << existing->id << " (" << config->name << ")\n";
+    return kExitOk;
+}
+
+int list(Context& ctx) {
+    ConnectionRepository repo(ctx.store->db());
+    auto all = repo.list();
+    if (!all)
+        return ctx.fail(all.error());
+    if (ctx.json()) {
+        json arr = json::array();
+        for (const auto& c : all.value())
+            arr.push_back(connectionJson(c));
+        *ctx.out << arr.dump(2) << "\n";
+        return kExitOk;
+    }
+    if (all->empty()) {
+        *ctx.out << "No connections yet. Create one with: sluicectl connection create FILE.json\n";
+        return kExitOk;
+    }
+    *ctx.out << "ID\tNAME\tSOURCE\tDESTINATION\tSTREAMS\tSCHEDULE\n";
+    for (const auto& c : all.value())
+        *ctx.out << c.id << "\t" << c.name << "\t" << c.source.type << "\t" << c.destination.type << "\t"
+                 << c.streams.size() << "\t" << scheduleToString(c.settings.schedule) << "\n";
+    return kExitOk;
+}
+
+int show(Context& ctx) {
+    auto ref = ctx.args.need(2, "the connection id or name");
+    if (!ref)
+        return ctx.fail(ref.error());
+    ConnectionRepository repo(ctx.store->db());
+    auto c = repo.find(ref.value());
+    if (!c)
+        return ctx.fail(c.error());
+    *ctx.out << connectionJson(c.value()).dump(2) << "\n";
+    return kExitOk;
+}
+
+int remove(Context& ctx) {
+    auto ref = ctx.args.need(2, "the connection id or name");
+    if (!ref)
+        return ctx.fail(ref.error());
+    ConnectionRepository repo(ctx.store->db());
+    auto c = repo.find(ref.value());
+    if (!c)
+        return ctx.fail(c.error());
+    auto st = repo.remove(c->id);
+    if (!st)
+        return ctx.fail(st.error());
+    if (ctx.json())
+        *ctx.out << json{{"id", c->id}, {"deleted", true}}.dump(2) << "\n";
+    else
+        *ctx.out << "deleted connection " << c->id << " (" << c->name << ")\n";
+    return kExitOk;
+}
+
+} // namespace
+
+int cmdConnection(Context& ctx) {
+    auto sub = ctx.args.need(1, "a connection command: create, update, list, show or delete");
+    if (!sub)
+        return ctx.fail(sub.error());
+    const std::string& s = sub.value();
+    if (s == "create")
+        return create(ctx);
+    if (s == "update")
+        return update(ctx);
+    if (s == "list")
+        return list(ctx);
+    if (s == "show")
+        return show(ctx);
+    if (s == "delete")
+        return remove(ctx);
+    return ctx.fail(Error::invalid("unknown connection command `" + s +
+                                   "` (expected create, update, list, show or delete)"));
+}
+
+} // namespace sluice::core::cli

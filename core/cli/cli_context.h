@@ -1,0 +1,28 @@
+#pragma once
+
+#include "cli/cli_args.h"
+#include "store/store.h"
+
+#include <iosfwd>
+#include <string>
+
+namespace sluice::core::cli {
+
+enum ExitCode { kExitOk = 0, kExitJobFailed = 1, kExitInvalid = 2 };
+
+// What every command gets: the arguments, the home folder, Sluice's store, and where to print.
+struct Context {
+    Args args;
+    std::string home;
+    Store* store = nullptr;
+    std::ostream* out = nullptr;
+    std::ostream* err = nullptr;
+
+    bool json() const { return args.flag("--json"); }
+    // Prints the error on stderr and returns the exit code for its kind.
+    int fail(const Error& e) const;
+};
+
+int cmdConnection(Context& ctx);
+
+} // namespace sluice::core::cli

@@ -1,0 +1,52 @@
+#include "cli/cli_help.h"
+
+namespace sluice::core::cli {
+
+const std::string& usageText() {
+    static const std::string text = R"(Usage: sluicectl [--home DIR] COMMAND [ARGS] [--json]
+
+Sluice copies data from sources into a destination database, stream by stream.
+Both sluicectl and the Sluice desktop app work on the same home folder.
+
+Connections:
+  connection create FILE.json          create a connection from a file; prints the new id
+  connection update ID FILE.json       replace a connection's configuration
+  connection list [--json]             list connections
+  connection show ID [--json]          show one connection (secrets masked)
+  connection delete ID                 delete a connection and its jobs and state
+
+Syncing:
+  check ID                             test the source and destination configurations
+  discover ID [--json]                 list the source's streams and their schemas
+  sync ID [--json]                     run one sync job in the foreground
+  refresh ID --mode remove|retain [--stream NAME]... [--yes] [--json]
+                                       re-import streams; remove or retain the old records
+  clear ID [--stream NAME]... [--yes] [--json]
+                                       remove the streams' records and state
+  cancel JOB_ID                        ask a running job to stop at its next checkpoint
+
+Inspecting:
+  jobs ID [--json]                     jobs of a connection, newest first
+  logs JOB_ID [--attempt N]            the log of a job (or of one attempt)
+  state ID [--json]                    the stored state of each stream
+  generations ID --stream NAME [--json]
+                                       records per generation and stale records
+  diff ID --stream NAME --from G --to G [--json]
+                                       records added, removed and changed between generations
+
+Options:
+  --home DIR     where Sluice keeps its database and logs (default: $SLUICE_HOME,
+                 else ~/.local/share/sluice)
+  --json         print one JSON document on stdout
+  --yes, -y      confirm a refresh or clear without asking
+  --verbose      print debug logs on stderr
+  --version      print the version
+  --help, -h     print this help
+
+ID is a connection's numeric id or its name.
+Exit status: 0 success, 1 a job failed, 2 invalid input or a refused action.
+)";
+    return text;
+}
+
+} // namespace sluice::core::cli

@@ -1,0 +1,372 @@
+#include "config/connection_config.h"
+
+#include "connectors/connector_specs.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sluice::core {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string typeName(const json& v) {
+    if (v.is_null())
+        return "null";
+    if (v.is_boolean())
+        return "a boolean";
+    if (v.is_number())
+        return "a number";
+    if (v.is_string())
+        return "a string";
+    if (v.is_array())
+        return "an array";
+    return "an object";
+}
+
+Result<FieldPath> parsePath(const json& v, const std::string& where, const std::string& key) {
+    FieldPath path;
+    if (v.is_string()) {
+        path.push_back(v.get<std::string>());
+        return path;
+    }
+    if (!v.is_array())
+        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " + typeName(v));
+    for (const auto& p : v) {
+        if (!p.is_string())
+            return Error::invalid(where + ": `" + key + "` must contain field names (strings), found " +
+                                  typeName(p));
+        path.push_back(p.get<std::string>());
+    }
+    return path;
+}
+
+Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const std::string& where) {
+    const std::string at = "streams[" + std::to_string(index) + "]";
+    if (!s.is_object())
+        return Error::invalid(where + ": `" + at + "` must be an object, found " + typeName(s));
+    ConfiguredStreamConfig out;
+    if (!s.contains("name"))
+        return Error::invalid(where + ": missing required key `" + at + ".name`");
+    if (!s["name"].is_string() || s["name"].get<std::string>().empty())
+        return Error::invalid(where + ": `" + at + ".name` must be a non-empty string");
+    out.name = s["name"].get<std::string>();
+    if (s.contains("namespace") && !s["namespace"].is_null()) {
+        if (!s["namespace"].is_string())
+            return Error::invalid(where + ": `" + at + ".namespace` must be a string");
+        out.ns = s["namespace"].get<std::string>();
+    }
+    if (s.contains("selected")) {
+        if (!s["selected"].is_boolean())
+            return Error::invalid(where + ": `" + at + ".selected` must be true or false");
+        out.selected = s["selected"].get<bool>();
+    }
+    const std::string sm = s.value("sync_mode", std::string("full_refresh"));
+    const std::string dm = s.value("destination_sync_mode", std::string(sm == "incremental" ? "append" : "overwrite"));
+    if (s.contains("sync_mode") && !s["sync_mode"].is_string())
+        return Error::invalid(where + ": `" + at + ".sync_mode` must be a string");
+    auto syncMode = parseSyncMode(sm);
+    if (!syncMode)
+        return Error::invalid(where + ": unknown sync mode `" + sm + "` at `" + at +
+                              ".sync_mode` (expected full_refresh or incremental)");
+    auto destMode = parseDestinationSyncMode(dm);
+    if (!destMode)
+        return Error::invalid(where + ": unknown destination sync mode `" + dm + "` at `" + at +
+                              ".destination_sync_mode` (expected overwrite, overwrite_dedup, append or append_dedup)");
+    out.mode = {*syncMode, *destMode};
+    if (!isSupportedMode(out.mode)) {
+        std::string labels;
+        for (const auto& m : allStreamModes())
+            labels += (labels.empty() ? "" : "; ") + m.label();
+        return Error::invalid(where + ": `" + at + "` combines sync_mode " + sm + " with destination_sync_mode " +
+                              dm + ", which is not a mode Sluice offers (expected one of: " + labels + ")");
+    }
+    if (s.contains("cursor_field") && !s["cursor_field"].is_null()) {
+        auto p = parsePath(s["cursor_field"], where, at + ".cursor_field");
+        if (!p)
+            return p.error();
+        out.cursorField = std::move(p.value());
+    }
+    if (s.contains("primary_key") && !s["primary_key"].is_null()) {
+        const json& pk = s["primary_key"];
+        if (!pk.is_array())
+            return Error::invalid(where + ": `" + at + ".primary_key` must be a list of field paths, like [[\"id\"]]");
+        for (size_t i = 0; i < pk.size(); ++i) {
+            auto p = parsePath(pk[i], where, at + ".primary_key[" + std::to_string(i) + "]");
+            if (!p)
+                return p.error();
+            out.primaryKey.push_back(std::move(p.value()));
+        }
+    }
+    return out;
+}
+
+Result<ConnectionSettings> parseSettings(const json& j, const std::string& where) {
+    ConnectionSettings out;
+    if (j.is_null())
+        return out;
+    if (!j.is_object())
+        return Error::invalid(where + ": `settings` must be an object, found " + typeName(j));
+    static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy", "schedule",
+                                                   "retry"};
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (std::find(known.begin(), known.end(), it.key()) == known.end())
+            return Error::invalid(where + ": unknown key `settings." + it.key() +
+                                  "` (expected state_checkpoint_interval, schema_change_policy, schedule or retry)");
+    if (j.contains("state_checkpoint_interval")) {
+        const auto& v = j["state_checkpoint_interval"];
+        if (!v.is_number_integer() || v.get<int64_t>() < 1)
+            return Error::invalid(where + ": `settings.state_checkpoint_interval` must be a positive integer");
+        out.stateCheckpointInterval = v.get<int64_t>();
+    }
+    if (j.contains("schema_change_policy")) {
+        const auto& v = j["schema_change_policy"];
+        auto p = v.is_string() ? parseSchemaChangePolicy(v.get<std::string>()) : std::nullopt;
+        if (!p)
+            return Error::invalid(where + ": `settings.schema_change_policy` is " + v.dump() +
+                                  ", expected one of \"block\", \"propagate_columns\", \"propagate_fully\", \"ignore\"");
+        out.schemaChangePolicy = *p;
+    }
+    if (j.contains("schedule")) {
+        const auto& s = j["schedule"];
+        if (!s.is_object() || !s.contains("type") || !s["type"].is_string())
+            return Error::invalid(where + ": `settings.schedule` must be an object with a `type` "
+                                          "(manual, interval or cron)");
+        const std::string t = s["type"];
+        if (t == "manual") {
+            out.schedule.type = Schedule::Type::Manual;
+        } else if (t == "interval") {
+            if (!s.contains("minutes") || !s["minutes"].is_number_integer() || s["minutes"].get<int>() < 1)
+                return Error::invalid(where + ": `settings.schedule.minutes` must be a positive integer");
+            out.schedule.type = Schedule::Type::Interval;
+            out.schedule.minutes = s["minutes"];
+        } else if (t == "cron") {
+            if (!s.contains("expression") || !s["expression"].is_string())
+                return Error::invalid(where + ": `settings.schedule.expression` must be a 5-field cron expression");
+            out.schedule.type = Schedule::Type::Cron;
+            out.schedule.expression = s["expression"];
+        } else {
+            return Error::invalid(where + ": `settings.schedule.type` is \"" + t +
+                                  "\", expected \"manual\", \"interval\" or \"cron\"");
+        }
+    }
+    if (j.contains("retry")) {
+        const auto& r = j["retry"];
+        if (!r.is_object())
+            return Error::invalid(where + ": `settings.retry` must be an object");
+        auto readInt = [&](const char* key, int& dst, int min) -> Status {
+            if (!r.contains(key))
+                return {};
+            if (!r[key].is_number_integer() || r[key].get<int64_t>() < min)
+                return Error::invalid(where + ": `settings.retry." + key + "` must be an integer >= " +
+                                      std::to_string(min));
+            dst = r[key].get<int>();
+            return {};
+        };
+        SLUICE_TRY(readInt("max_attempts", out.retry.maxAttempts, 1));
+        SLUICE_TRY(readInt("max_consecutive_failures", out.retry.maxConsecutiveFailures, 1));
+        SLUICE_TRY(readInt("backoff_seconds", out.retry.backoffSeconds, 0));
+    }
+    return out;
+}
+
+// Connection files name files relative to themselves; the store keeps absolute paths.
+void absolutizePaths(json& config, const std::string& type, const std::string& baseDir) {
+    if (baseDir.empty())
+        return;
+    if ((type == "file" || type == "sqlite") && config.contains("path") && config["path"].is_string()) {
+        fs::path p = config["path"].get<std::string>();
+        if (p.is_relative())
+            config["path"] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+    }
+    if (type == "airbyte" && config.contains("command") && config["command"].is_array() &&
+        !config["command"].empty() && config["command"][0].is_string()) {
+        fs::path p = config["command"][0].get<std::string>();
+        if (p.is_relative() && p.string().find('/') != std::string::npos)
+            config["command"][0] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+    }
+}
+
+Result<ConnectorConfig> parseConnector(const json& root, const char* key, ConnectorRole role,
+                                       const std::string& where, const std::string& baseDir) {
+    const json& c = root[key];
+    if (!c.is_object())
+        return Error::invalid(where + ": `" + key + "` must be an object with `type` and `config`, found " +
+                              typeName(c));
+    if (!c.contains("type"))
+        return Error::invalid(where + ": missing required key `" + std::string(key) + ".type`");
+    if (!c["type"].is_string())
+        return Error::invalid(where + ": `" + std::string(key) + ".type` must be a string");
+    ConnectorConfig out;
+    out.type = c["type"].get<std::string>();
+    json config = c.contains("config") ? c["config"] : json::object();
+    SLUICE_TRY(validateConnectorConfig(role, out.type, config, where));
+    absolutizePaths(config, out.type, baseDir);
+    out.configJson = config.dump();
+    return out;
+}
+
+} // namespace
+
+std::string_view toString(SchemaChangePolicy p) {
+    switch (p) {
+    case SchemaChangePolicy::Block:
+        return "block";
+    case SchemaChangePolicy::PropagateColumns:
+        return "propagate_columns";
+    case SchemaChangePolicy::PropagateFully:
+        return "propagate_fully";
+    case SchemaChangePolicy::Ignore:
+        return "ignore";
+    }
+    return "block";
+}
+
+std::optional<SchemaChangePolicy> parseSchemaChangePolicy(std::string_view s) {
+    for (auto p : {SchemaChangePolicy::Block, SchemaChangePolicy::PropagateColumns, SchemaChangePolicy::PropagateFully,
+                   SchemaChangePolicy::Ignore})
+        if (toString(p) == s)
+            return p;
+    return std::nullopt;
+}
+
+const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n, const std::string& ns) const {
+    for (const auto& s : streams)
+        if (s.name == n && (ns.empty() || s.ns == ns))
+            return &s;
+    return nullptr;
+}
+
+Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std::string& where,
+                                             const std::string& baseDir) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        std::string msg = e.what();
+        if (auto p = msg.find("parse error"); p != std::string::npos)
+            msg = msg.substr(p);
+        return Error::invalid(where + ": not valid JSON: " + msg);
+    }
+    if (!root.is_object())
+        return Error::invalid(where + ": a connection file must hold a JSON object, found " + typeName(root));
+    static const std::vector<std::string> known = {"name", "source", "destination", "streams", "settings"};
+    for (const auto& k : {"name", "source", "destination", "streams"})
+        if (!root.contains(k))
+            return Error::invalid(where + ": missing required key `" + std::string(k) + "`");
+    for (auto it = root.begin(); it != root.end(); ++it)
+        if (std::find(known.begin(), known.end(), it.key()) == known.end())
+            return Error::invalid(where + ": unknown key `" + it.key() +
+                                  "` (expected name, source, destination, streams, settings)");
+
+    ConnectionConfig out;
+    if (!root["name"].is_string() || root["name"].get<std::string>().empty())
+        return Error::invalid(where + ": `name` must be a non-empty string");
+    out.name = root["name"].get<std::string>();
+    if (out.name.find_first_not_of("0123456789") == std::string::npos)
+        return Error::invalid(where + ": `name` must not be a number (numbers are connection ids)");
+
+    auto src = parseConnector(root, "source", ConnectorRole::Source, where, baseDir);
+    if (!src)
+        return src.error();
+    out.source = std::move(src.value());
+    auto dst = parseConnector(root, "destination", ConnectorRole::Destination, where, baseDir);
+    if (!dst)
+        return dst.error();
+    out.destination = std::move(dst.value());
+
+    const json& streams = root["streams"];
+    if (!streams.is_array())
+        return Error::invalid(where + ": `streams` must be a list of stream objects, found " + typeName(streams));
+    for (size_t i = 0; i < streams.size(); ++i) {
+        auto s = parseStream(streams[i], i, where);
+        if (!s)
+            return s.error();
+        for (const auto& prev : out.streams)
+            if (prev.name == s->name && prev.ns == s->ns)
+                return Error::invalid(where + ": stream `" + s->name + "` is listed twice in `streams`");
+        out.streams.push_back(std::move(s.value()));
+    }
+    auto settings = parseSettings(root.contains("settings") ? root["settings"] : json(), where);
+    if (!settings)
+        return settings.error();
+    out.settings = settings.value();
+    return out;
+}
+
+Result<ConnectionConfig> loadConnectionFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error::invalid(path + ": cannot read the file (does it exist?)");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    fs::path abs = fs::absolute(path);
+    return parseConnectionJson(ss.str(), path, abs.parent_path().string());
+}
+
+std::string fieldPathToString(const FieldPath& p) {
+    std::string out;
+    for (const auto& part : p)
+        out += (out.empty() ? "" : ".") + part;
+    return out;
+}
+
+std::string scheduleToString(const Schedule& s) {
+    switch (s.type) {
+    case Schedule::Type::Manual:
+        return "manual";
+    case Schedule::Type::Interval:
+        return "every " + std::to_string(s.minutes) + (s.minutes == 1 ? " minute" : " minutes");
+    case Schedule::Type::Cron:
+        return "cron " + s.expression;
+    }
+    return "manual";
+}
+
+std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int indent) {
+    json root;
+    if (c.id)
+        root["id"] = c.id;
+    root["name"] = c.name;
+    json src = json::parse(c.source.configJson);
+    json dst = json::parse(c.destination.configJson);
+    if (!revealSecrets) {
+        maskSecrets(ConnectorRole::Source, c.source.type, src);
+        maskSecrets(ConnectorRole::Destination, c.destination.type, dst);
+    }
+    root["source"] = {{"type", c.source.type}, {"config", src}};
+    root["destination"] = {{"type", c.destination.type}, {"config", dst}};
+    root["streams"] = json::array();
+    for (const auto& s : c.streams) {
+        json js = {{"name", s.name},
+                   {"selected", s.selected},
+                   {"sync_mode", toString(s.mode.sync)},
+                   {"destination_sync_mode", toString(s.mode.destination)}};
+        if (!s.ns.empty())
+            js["namespace"] = s.ns;
+        if (!s.cursorField.empty())
+            js["cursor_field"] = s.cursorField;
+        if (!s.primaryKey.empty())
+            js["primary_key"] = s.primaryKey;
+        root["streams"].push_back(js);
+    }
+    json schedule = {{"type", "manual"}};
+    if (c.settings.schedule.type == Schedule::Type::Interval)
+        schedule = {{"type", "interval"}, {"minutes", c.settings.schedule.minutes}};
+    else if (c.settings.schedule.type == Schedule::Type::Cron)
+        schedule = {{"type", "cron"}, {"expression", c.settings.schedule.expression}};
+    root["settings"] = {{"state_checkpoint_interval", c.settings.stateCheckpointInterval},
+                        {"schema_change_policy", toString(c.settings.schemaChangePolicy)},
+                        {"schedule", schedule},
+                        {"retry",
+                         {{"max_attempts", c.settings.retry.maxAttempts},
+                          {"max_consecutive_failures", c.settings.retry.maxConsecutiveFailures},
+                          {"backoff_seconds", c.settings.retry.backoffSeconds}}}};
+    return root.dump(indent);
+}
+
+} // namespace sluice::core

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "catalog/sync_modes.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+using FieldPath = std::vector<std::string>;
+
+struct ConfiguredStreamConfig {
+    std::string name;
+    std::string ns; // namespace; empty when the source has none
+    bool selected = true;
+    StreamMode mode;
+    FieldPath cursorField;               // empty: source-defined or default cursor
+    std::vector<FieldPath> primaryKey;   // empty: source-defined key
+};
+
+struct RetryPolicy {
+    int maxAttempts = 20;
+    int maxConsecutiveFailures = 5;
+    int backoffSeconds = 10;
+};
+
+struct Schedule {
+    enum class Type { Manual, Interval, Cron };
+    Type type = Type::Manual;
+    int minutes = 0;
+    std::string expression;
+};
+
+enum class SchemaChangePolicy { Block, PropagateColumns, PropagateFully, Ignore };
+std::string_view toString(SchemaChangePolicy p);
+std::optional<SchemaChangePolicy> parseSchemaChangePolicy(std::string_view s);
+
+struct ConnectionSettings {
+    int64_t stateCheckpointInterval = 10000;
+    SchemaChangePolicy schemaChangePolicy = SchemaChangePolicy::Block;
+    Schedule schedule;
+    RetryPolicy retry;
+};
+
+// A connector's type and its configuration object, kept as JSON text so that headers stay light.
+struct ConnectorConfig {
+    std::string type;
+    std::string configJson = "{}";
+};
+
+struct ConnectionConfig {
+    int64_t id = 0; // 0 until stored
+    std::string name;
+    ConnectorConfig source;
+    ConnectorConfig destination;
+    std::vector<ConfiguredStreamConfig> streams;
+    ConnectionSettings settings;
+
+    const ConfiguredStreamConfig* findStream(const std::string& name, const std::string& ns = {}) const;
+};
+
+// Reads and validates a connection file (SPEC §7). Relative paths in it become absolute, relative to the
+// file. Every refusal names the file, the key and what was expected.
+Result<ConnectionConfig> loadConnectionFile(const std::string& path);
+// The same from JSON text; `where` names the origin in messages, `baseDir` anchors relative paths.
+Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std::string& where,
+                                             const std::string& baseDir);
+
+// The connection in the file format; secret values are masked unless revealSecrets.
+std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets = false, int indent = 2);
+
+std::string fieldPathToString(const FieldPath& p); // "a.b"
+std::string scheduleToString(const Schedule& s);   // "manual", "every 15 minutes", "cron */15 * * * *"
+
+} // namespace sluice::core

@@ -1,0 +1,268 @@
+#include "connectors/connector_specs.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace sluice::core {
+namespace {
+
+using nlohmann::json;
+
+struct SpecEntry {
+    std::string display;
+    const char* spec;
+};
+
+const std::map<std::string, SpecEntry>& sourceSpecs() {
+    static const std::map<std::string, SpecEntry> specs = {
+        {"demo", {"Demo generator", R"json({
+  "type": "object", "title": "Demo generator", "required": [], "additionalProperties": false,
+  "properties": {
+    "count": {"type": "integer", "title": "Records per stream", "default": 1000, "minimum": 0},
+    "seed": {"type": "integer", "title": "Seed", "default": 0},
+    "churn": {"type": "number", "title": "Churn between syncs", "default": 0.0, "minimum": 0, "maximum": 1},
+    "fail_after_records": {"type": "integer", "title": "Fail after records", "minimum": 0},
+    "fail_probability": {"type": "number", "title": "Failure probability per page", "default": 0.0,
+                         "minimum": 0, "maximum": 1},
+    "page_size": {"type": "integer", "title": "Page size", "default": 1000, "minimum": 1},
+    "delay_ms": {"type": "integer", "title": "Delay per page (ms)", "default": 0, "minimum": 0}
+  }})json"}},
+        {"file", {"Files (CSV, JSONL)", R"json({
+  "type": "object", "title": "Files", "required": ["path"], "additionalProperties": false,
+  "properties": {
+    "path": {"type": "string", "title": "File or folder", "format": "path"},
+    "format": {"type": "string", "title": "Format", "enum": ["auto", "csv", "jsonl"], "default": "auto"}
+  }})json"}},
+        {"sqlite", {"SQLite", R"json({
+  "type": "object", "title": "SQLite", "required": ["path"], "additionalProperties": false,
+  "properties": {
+    "path": {"type": "string", "title": "Database file", "format": "path"}
+  }})json"}},
+        {"postgres", {"PostgreSQL", R"json({
+  "type": "object", "title": "PostgreSQL", "required": ["host", "database", "user"], "additionalProperties": false,
+  "properties": {
+    "host": {"type": "string", "title": "Host", "default": "127.0.0.1"},
+    "port": {"type": "integer", "title": "Port", "default": 5432, "minimum": 1, "maximum": 65535},
+    "database": {"type": "string", "title": "Database"},
+    "user": {"type": "string", "title": "User"},
+    "password": {"type": "string", "title": "Password", "airbyte_secret": true},
+    "schema": {"type": "string", "title": "Schema", "default": "public"}
+  }})json"}},
+        {"http", {"Paged HTTP API", R"json({
+  "type": "object", "title": "Paged HTTP API", "required": ["url"], "additionalProperties": false,
+  "properties": {
+    "url": {"type": "string", "title": "URL"},
+    "stream_name": {"type": "string", "title": "Stream name"},
+    "records_path": {"type": "string", "title": "Records path", "default": ""},
+    "paging": {"type": "object", "title": "Paging", "additionalProperties": true,
+               "properties": {"type": {"type": "string", "enum": ["none", "page", "offset", "token"]}}},
+    "page_size": {"type": "integer", "title": "Page size", "default": 100, "minimum": 1},
+    "headers": {"type": "object", "title": "Headers", "additionalProperties": true, "airbyte_secret": true},
+    "cursor_param": {"type": "string", "title": "Cursor query parameter template"}
+  }})json"}},
+        {"airbyte", {"Airbyte connector", R"json({
+  "type": "object", "title": "Airbyte-protocol connector", "required": ["command"], "additionalProperties": false,
+  "properties": {
+    "command": {"type": "array", "title": "Command", "items": {"type": "string"}},
+    "config": {"type": "object", "title": "Connector configuration", "additionalProperties": true, "default": {}},
+    "timeout_seconds": {"type": "integer", "title": "Timeout (seconds)", "minimum": 0}
+  }})json"}},
+    };
+    return specs;
+}
+
+const std::map<std::string, SpecEntry>& destinationSpecs() {
+    static const std::map<std::string, SpecEntry> specs = {
+        {"sqlite", {"SQLite", R"json({
+  "type": "object", "title": "SQLite", "required": ["path"], "additionalProperties": false,
+  "properties": {
+    "path": {"type": "string", "title": "Database file", "format": "path"}
+  }})json"}},
+        {"postgres", {"PostgreSQL", R"json({
+  "type": "object", "title": "PostgreSQL", "required": ["host", "database", "user"], "additionalProperties": false,
+  "properties": {
+    "host": {"type": "string", "title": "Host", "default": "127.0.0.1"},
+    "port": {"type": "integer", "title": "Port", "default": 5432, "minimum": 1, "maximum": 65535},
+    "database": {"type": "string", "title": "Database"},
+    "user": {"type": "string", "title": "User"},
+    "password": {"type": "string", "title": "Password", "airbyte_secret": true},
+    "schema": {"type": "string", "title": "Schema", "default": "public"}
+  }})json"}},
+    };
+    return specs;
+}
+
+const std::map<std::string, SpecEntry>& specsFor(ConnectorRole role) {
+    return role == ConnectorRole::Source ? sourceSpecs() : destinationSpecs();
+}
+
+std::string jsonTypeName(const json& v) {
+    if (v.is_null())
+        return "null";
+    if (v.is_boolean())
+        return "a boolean";
+    if (v.is_number_integer())
+        return "an integer";
+    if (v.is_number())
+        return "a number";
+    if (v.is_string())
+        return "a string";
+    if (v.is_array())
+        return "an array";
+    return "an object";
+}
+
+bool matchesType(const json& v, const std::string& type) {
+    if (type == "string")
+        return v.is_string();
+    if (type == "integer")
+        return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
+    if (type == "number")
+        return v.is_number();
+    if (type == "boolean")
+        return v.is_boolean();
+    if (type == "array")
+        return v.is_array();
+    if (type == "object")
+        return v.is_object();
+    return true;
+}
+
+Status validateObject(const json& schema, json& value, const std::string& where, const std::string& prefix) {
+    if (!value.is_object())
+        return Error::invalid(where + ": `" + prefix + "` must be an object, found " + jsonTypeName(value));
+    const json props = schema.value("properties", json::object());
+    for (const auto& req : schema.value("required", json::array())) {
+        const auto key = req.get<std::string>();
+        if (!value.contains(key) || value[key].is_null())
+            return Error::invalid(where + ": missing required key `" + prefix + "." + key + "`");
+    }
+    const bool open = schema.value("additionalProperties", true);
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string path = prefix + "." + it.key();
+        if (!props.contains(it.key())) {
+            if (!open) {
+                std::string known;
+                for (auto p = props.begin(); p != props.end(); ++p)
+                    known += (known.empty() ? "" : ", ") + p.key();
+                return Error::invalid(where + ": unknown key `" + path + "` (expected one of: " + known + ")");
+            }
+            continue;
+        }
+        const json& ps = props[it.key()];
+        json& v = it.value();
+        if (v.is_null())
+            continue;
+        const std::string type = ps.value("type", "");
+        if (!type.empty() && !matchesType(v, type))
+            return Error::invalid(where + ": `" + path + "` must be " +
+                                  (type == "integer" ? std::string("an integer") : "a " + type) + ", found " +
+                                  jsonTypeName(v));
+        if (type == "integer" && v.is_number_float())
+            v = static_cast<int64_t>(v.get<double>());
+        if (ps.contains("enum")) {
+            bool found = false;
+            std::string options;
+            for (const auto& e : ps["enum"]) {
+                found = found || e == v;
+                options += (options.empty() ? "" : ", ") + e.dump();
+            }
+            if (!found)
+                return Error::invalid(where + ": `" + path + "` is " + v.dump() + ", expected one of " + options);
+        }
+        if (v.is_number() && ps.contains("minimum") && v.get<double>() < ps["minimum"].get<double>())
+            return Error::invalid(where + ": `" + path + "` must be at least " + ps["minimum"].dump());
+        if (v.is_number() && ps.contains("maximum") && v.get<double>() > ps["maximum"].get<double>())
+            return Error::invalid(where + ": `" + path + "` must be at most " + ps["maximum"].dump());
+        if (type == "array" && ps.contains("items") && ps["items"].contains("type")) {
+            const std::string itemType = ps["items"]["type"];
+            for (size_t i = 0; i < v.size(); ++i)
+                if (!matchesType(v[i], itemType))
+                    return Error::invalid(where + ": `" + path + "[" + std::to_string(i) + "]` must be a " +
+                                          itemType + ", found " + jsonTypeName(v[i]));
+        }
+        if (type == "object" && ps.contains("properties")) {
+            SLUICE_TRY(validateObject(ps, v, where, path));
+        }
+    }
+    for (auto p = props.begin(); p != props.end(); ++p)
+        if (!value.contains(p.key()) && p->contains("default"))
+            value[p.key()] = (*p)["default"];
+    return {};
+}
+
+void collectSecrets(const json& schema, const std::string& pointer, std::vector<std::string>& out) {
+    if (!schema.contains("properties"))
+        return;
+    for (auto p = schema["properties"].begin(); p != schema["properties"].end(); ++p) {
+        const std::string ptr = pointer + "/" + p.key();
+        if (p->value("airbyte_secret", false))
+            out.push_back(ptr);
+        else
+            collectSecrets(*p, ptr, out);
+    }
+}
+
+} // namespace
+
+std::vector<std::string> connectorTypes(ConnectorRole role) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : specsFor(role))
+        out.push_back(k);
+    return out;
+}
+
+bool isKnownConnector(ConnectorRole role, const std::string& type) { return specsFor(role).count(type) > 0; }
+
+std::string connectorDisplayName(ConnectorRole role, const std::string& type) {
+    auto it = specsFor(role).find(type);
+    return it == specsFor(role).end() ? type : it->second.display;
+}
+
+std::string connectorSpecJson(ConnectorRole role, const std::string& type) {
+    auto it = specsFor(role).find(type);
+    if (it == specsFor(role).end())
+        return "{}";
+    return json::parse(it->second.spec).dump();
+}
+
+Status validateConnectorConfig(ConnectorRole role, const std::string& type, json& config, const std::string& where) {
+    auto it = specsFor(role).find(type);
+    const char* what = role == ConnectorRole::Source ? "source" : "destination";
+    if (it == specsFor(role).end()) {
+        std::string known;
+        for (const auto& t : connectorTypes(role))
+            known += (known.empty() ? "" : ", ") + t;
+        return Error::invalid(where + ": unknown " + std::string(what) + " type `" + type +
+                              "` at key `" + what + ".type` (expected one of: " + known + ")");
+    }
+    if (config.is_null())
+        config = json::object();
+    return validateObject(json::parse(it->second.spec), config, where, std::string(what) + ".config");
+}
+
+std::vector<std::string> secretPointers(ConnectorRole role, const std::string& type) {
+    std::vector<std::string> out;
+    auto it = specsFor(role).find(type);
+    if (it != specsFor(role).end())
+        collectSecrets(json::parse(it->second.spec), "", out);
+    return out;
+}
+
+void maskSecrets(ConnectorRole role, const std::string& type, json& config) {
+    for (const auto& ptr : secretPointers(role, type)) {
+        json::json_pointer p(ptr);
+        if (!config.contains(p) || config[p].is_null())
+            continue;
+        json& v = config[p];
+        if (v.is_object()) {
+            for (auto& [k, x] : v.items())
+                x = kSecretMask;
+        } else {
+            v = kSecretMask;
+        }
+    }
+}
+
+} // namespace sluice::core

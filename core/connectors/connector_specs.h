@@ -1,0 +1,34 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+enum class ConnectorRole { Source, Destination };
+
+// Built-in connector types: their JSON Schema specs drive validation in the CLI and forms in the GUI.
+std::vector<std::string> connectorTypes(ConnectorRole role);
+bool isKnownConnector(ConnectorRole role, const std::string& type);
+std::string connectorDisplayName(ConnectorRole role, const std::string& type);
+
+// The connection specification (a JSON Schema object) of a built-in connector, as JSON text.
+std::string connectorSpecJson(ConnectorRole role, const std::string& type);
+
+// Checks a configuration against the connector's spec: required keys, types, enums, unknown keys.
+// Fills defaults into `config`. The message names `where` and the offending key.
+Status validateConnectorConfig(ConnectorRole role, const std::string& type, nlohmann::json& config,
+                               const std::string& where);
+
+// Keys (top-level or nested, as JSON pointers) whose values are secrets, by the spec's airbyte_secret.
+std::vector<std::string> secretPointers(ConnectorRole role, const std::string& type);
+// Replaces secret values with a mask, so configurations can be shown or logged.
+void maskSecrets(ConnectorRole role, const std::string& type, nlohmann::json& config);
+
+inline constexpr const char* kSecretMask = "**********";
+
+} // namespace sluice::core

@@ -1,0 +1,239 @@
+#include "store/connection_repository.h"
+
+#include "util/time_util.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::core {
+
+using nlohmann::json;
+
+namespace {
+const char* kSelect = "SELECT id, name, source_type, source_config, destination_type, destination_config, settings "
+                      "FROM connections";
+}
+
+Status ConnectionRepository::checkNameFree(const std::string& name, int64_t exceptId) {
+    auto st = m_db.prepare("SELECT id FROM connections WHERE name = ? AND id <> ?");
+    if (!st)
+        return st.error();
+    st->bind(1, name).bind(2, exceptId);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (r.value())
+        return Error::invalid("a connection named \"" + name + "\" already exists (id " +
+                              std::to_string(st->getInt(0)) + "); choose another `name`");
+    return {};
+}
+
+Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c) {
+    // Keep each stream's recorded schema and block across an update; drop rows of streams no longer listed.
+    auto keep = m_db.prepare("DELETE FROM configured_streams WHERE connection_id = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM json_each(?) j WHERE json_extract(j.value,'$[0]') = namespace "
+                             "AND json_extract(j.value,'$[1]') = name)");
+    if (!keep)
+        return keep.error();
+    json names = json::array();
+    for (const auto& s : c.streams)
+        names.push_back({s.ns, s.name});
+    keep->bind(1, id).bind(2, names.dump());
+    SLUICE_TRY(keep->run());
+    auto st = m_db.prepare(
+        "INSERT INTO configured_streams (connection_id, namespace, name, position, selected, sync_mode, "
+        "destination_sync_mode, cursor_field, primary_key) VALUES (?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(connection_id, namespace, name) DO UPDATE SET position=excluded.position, "
+        "selected=excluded.selected, sync_mode=excluded.sync_mode, destination_sync_mode=excluded.destination_sync_mode, "
+        "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key");
+    if (!st)
+        return st.error();
+    int pos = 0;
+    for (const auto& s : c.streams) {
+        st->bind(1, id).bind(2, s.ns).bind(3, s.name).bind(4, pos++).bind(5, s.selected ? 1 : 0);
+        st->bind(6, toString(s.mode.sync)).bind(7, toString(s.mode.destination));
+        st->bind(8, json(s.cursorField).dump()).bind(9, json(s.primaryKey).dump());
+        SLUICE_TRY(st->run());
+    }
+    return {};
+}
+
+Result<int64_t> ConnectionRepository::create(const ConnectionConfig& c) {
+    Transaction tx(m_db);
+    SLUICE_TRY(tx.begun());
+    SLUICE_TRY(checkNameFree(c.name, 0));
+    const json full = json::parse(connectionToJson(c, true));
+    auto st = m_db.prepare("INSERT INTO connections (name, source_type, source_config, destination_type, "
+                           "destination_config, settings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
+    if (!st)
+        return st.error();
+    const std::string now = nowIso();
+    st->bind(1, c.name).bind(2, c.source.type).bind(3, c.source.configJson).bind(4, c.destination.type);
+    st->bind(5, c.destination.configJson).bind(6, full["settings"].dump()).bind(7, now).bind(8, now);
+    SLUICE_TRY(st->run());
+    const int64_t id = m_db.lastInsertRowId();
+    SLUICE_TRY(writeStreams(id, c));
+    SLUICE_TRY(tx.commit());
+    return id;
+}
+
+Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
+    Transaction tx(m_db);
+    SLUICE_TRY(tx.begun());
+    SLUICE_TRY(checkNameFree(c.name, id));
+    const json full = json::parse(connectionToJson(c, true));
+    auto st = m_db.prepare("UPDATE connections SET name=?, source_type=?, source_config=?, destination_type=?, "
+                           "destination_config=?, settings=?, updated_at=? WHERE id=?");
+    if (!st)
+        return st.error();
+    st->bind(1, c.name).bind(2, c.source.type).bind(3, c.source.configJson).bind(4, c.destination.type);
+    st->bind(5, c.destination.configJson).bind(6, full["settings"].dump()).bind(7, nowIso()).bind(8, id);
+    SLUICE_TRY(st->run());
+    if (m_db.changes() == 0)
+        return Error::invalid("no connection with id " + std::to_string(id));
+    SLUICE_TRY(writeStreams(id, c));
+    return tx.commit();
+}
+
+Status ConnectionRepository::remove(int64_t id) {
+    auto st = m_db.prepare("DELETE FROM connections WHERE id = ?");
+    if (!st)
+        return st.error();
+    st->bind(1, id);
+    SLUICE_TRY(st->run());
+    if (m_db.changes() == 0)
+        return Error::invalid("no connection with id " + std::to_string(id));
+    return {};
+}
+
+Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
+    const int64_t id = st.getInt(0);
+    json root = {{"name", st.getText(1)},
+                 {"source", {{"type", st.getText(2)}, {"config", json::parse(st.getText(3))}}},
+                 {"destination", {{"type", st.getText(4)}, {"config", json::parse(st.getText(5))}}},
+                 {"settings", json::parse(st.getText(6))},
+                 {"streams", json::array()}};
+    auto ss = m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
+                           "primary_key FROM configured_streams WHERE connection_id = ? ORDER BY position");
+    if (!ss)
+        return ss.error();
+    ss->bind(1, id);
+    while (true) {
+        auto r = ss->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            break;
+        json s = {{"name", ss->getText(1)},
+                  {"selected", ss->getInt(2) != 0},
+                  {"sync_mode", ss->getText(3)},
+                  {"destination_sync_mode", ss->getText(4)}};
+        if (!ss->getText(0).empty())
+            s["namespace"] = ss->getText(0);
+        if (auto cf = ss->getOptText(5))
+            s["cursor_field"] = json::parse(*cf);
+        if (auto pk = ss->getOptText(6))
+            s["primary_key"] = json::parse(*pk);
+        root["streams"].push_back(s);
+    }
+    auto parsed = parseConnectionJson(root.dump(), "stored connection " + std::to_string(id), "");
+    if (!parsed)
+        return parsed.error();
+    parsed->id = id;
+    return parsed;
+}
+
+Result<std::vector<ConnectionConfig>> ConnectionRepository::list() {
+    auto st = m_db.prepare(std::string(kSelect) + " ORDER BY name COLLATE NOCASE");
+    if (!st)
+        return st.error();
+    std::vector<ConnectionConfig> out;
+    while (true) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            break;
+        auto c = readRow(*st);
+        if (!c)
+            return c.error();
+        out.push_back(std::move(c.value()));
+    }
+    return out;
+}
+
+Result<ConnectionConfig> ConnectionRepository::get(int64_t id) {
+    auto st = m_db.prepare(std::string(kSelect) + " WHERE id = ?");
+    if (!st)
+        return st.error();
+    st->bind(1, id);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (!r.value())
+        return Error::invalid("no connection with id " + std::to_string(id));
+    return readRow(*st);
+}
+
+Result<ConnectionConfig> ConnectionRepository::find(const std::string& idOrName) {
+    auto st = m_db.prepare(std::string(kSelect) + " WHERE name = ?");
+    if (!st)
+        return st.error();
+    st->bind(1, idOrName);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (r.value())
+        return readRow(*st);
+    if (!idOrName.empty() && idOrName.find_first_not_of("0123456789") == std::string::npos) {
+        auto byId = get(std::stoll(idOrName));
+        if (byId)
+            return byId;
+    }
+    return Error::invalid("no connection with id or name \"" + idOrName + "\" (see `sluicectl connection list`)");
+}
+
+Result<std::optional<std::string>> ConnectionRepository::streamSchema(int64_t id, const std::string& ns,
+                                                                      const std::string& name) {
+    auto st = m_db.prepare("SELECT json_schema FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
+    if (!st)
+        return st.error();
+    st->bind(1, id).bind(2, ns).bind(3, name);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    return r.value() ? st->getOptText(0) : std::nullopt;
+}
+
+Status ConnectionRepository::setStreamSchema(int64_t id, const std::string& ns, const std::string& name,
+                                             const std::string& schema) {
+    auto st = m_db.prepare("UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?");
+    if (!st)
+        return st.error();
+    st->bind(1, schema).bind(2, id).bind(3, ns).bind(4, name);
+    return st->run();
+}
+
+Result<std::optional<std::string>> ConnectionRepository::blockedReason(int64_t id, const std::string& ns,
+                                                                       const std::string& name) {
+    auto st = m_db.prepare(
+        "SELECT blocked_reason FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
+    if (!st)
+        return st.error();
+    st->bind(1, id).bind(2, ns).bind(3, name);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    return r.value() ? st->getOptText(0) : std::nullopt;
+}
+
+Status ConnectionRepository::setBlockedReason(int64_t id, const std::string& ns, const std::string& name,
+                                              const std::optional<std::string>& reason) {
+    auto st = m_db.prepare(
+        "UPDATE configured_streams SET blocked_reason=? WHERE connection_id=? AND namespace=? AND name=?");
+    if (!st)
+        return st.error();
+    st->bind(1, reason).bind(2, id).bind(3, ns).bind(4, name);
+    return st->run();
+}
+
+} // namespace sluice::core

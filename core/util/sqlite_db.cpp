@@ -1,0 +1,211 @@
+#include "util/sqlite_db.h"
+
+#include <sqlite3.h>
+
+namespace sluice::core {
+
+std::string quoteIdent(std::string_view name) {
+    std::string out;
+    out.reserve(name.size() + 2);
+    out.push_back('"');
+    for (char c : name) {
+        if (c == '"')
+            out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+    return out;
+}
+
+Database::~Database() {
+    if (m_db)
+        sqlite3_close_v2(m_db);
+}
+
+Database::Database(Database&& other) noexcept : m_db(other.m_db), m_path(std::move(other.m_path)) {
+    other.m_db = nullptr;
+}
+
+Database& Database::operator=(Database&& other) noexcept {
+    if (this != &other) {
+        if (m_db)
+            sqlite3_close_v2(m_db);
+        m_db = other.m_db;
+        m_path = std::move(other.m_path);
+        other.m_db = nullptr;
+    }
+    return *this;
+}
+
+Result<Database> Database::open(const std::string& path, Mode mode, int busyTimeoutMs) {
+    Database db;
+    int flags = SQLITE_OPEN_NOMUTEX;
+    flags |= mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.c_str(), &db.m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db.m_db ? sqlite3_errmsg(db.m_db) : sqlite3_errstr(rc);
+        return Error::transient("cannot open SQLite database " + path + ": " + msg);
+    }
+    db.m_path = path;
+    sqlite3_busy_timeout(db.m_db, busyTimeoutMs);
+    sqlite3_extended_result_codes(db.m_db, 1);
+    return db;
+}
+
+Status Database::exec(std::string_view sql) {
+    std::string s(sql);
+    char* err = nullptr;
+    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : lastError();
+        sqlite3_free(err);
+        return Error::transient(msg);
+    }
+    return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
+        return Error::transient(lastError());
+    return Statement(stmt, m_db);
+}
+
+std::string Database::lastError() const { return m_db ? sqlite3_errmsg(m_db) : "database is not open"; }
+int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+int Database::changes() const { return sqlite3_changes(m_db); }
+
+bool Database::tableExists(const std::string& name) {
+    auto st = prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?");
+    if (!st)
+        return false;
+    st->bind(1, name);
+    auto r = st->step();
+    return r.ok() && r.value();
+}
+
+Result<std::optional<int64_t>> Database::queryInt(std::string_view sql) {
+    auto st = prepare(sql);
+    if (!st)
+        return st.error();
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (!r.value() || st->isNull(0))
+        return std::optional<int64_t>{};
+    return std::optional<int64_t>{st->getInt(0)};
+}
+
+Statement::~Statement() {
+    if (m_stmt)
+        sqlite3_finalize(m_stmt);
+}
+
+Statement::Statement(Statement&& other) noexcept : m_stmt(other.m_stmt), m_db(other.m_db) {
+    other.m_stmt = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+    if (this != &other) {
+        if (m_stmt)
+            sqlite3_finalize(m_stmt);
+        m_stmt = other.m_stmt;
+        m_db = other.m_db;
+        other.m_stmt = nullptr;
+    }
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::nullptr_t) {
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+Statement& Statement::bind(int index, int64_t value) {
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+Statement& Statement::bind(int index, double value) {
+    sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view value) {
+    sqlite3_bind_text(m_stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Statement& Statement::bind(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bind(index, nullptr);
+}
+Statement& Statement::bind(int index, const std::optional<int64_t>& value) {
+    return value ? bind(index, *value) : bind(index, nullptr);
+}
+
+Result<bool> Statement::step() {
+    int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    return Error::transient(sqlite3_errmsg(m_db));
+}
+
+Status Statement::run() {
+    auto r = step();
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    if (!r)
+        return r.error();
+    return {};
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+bool Statement::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+int Statement::columnType(int col) const { return sqlite3_column_type(m_stmt, col); }
+int64_t Statement::getInt(int col) const { return sqlite3_column_int64(m_stmt, col); }
+double Statement::getDouble(int col) const { return sqlite3_column_double(m_stmt, col); }
+
+std::string_view Statement::getTextView(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    int n = sqlite3_column_bytes(m_stmt, col);
+    return p ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
+}
+std::string Statement::getText(int col) const { return std::string(getTextView(col)); }
+std::optional<std::string> Statement::getOptText(int col) const {
+    if (isNull(col))
+        return std::nullopt;
+    return getText(col);
+}
+std::optional<int64_t> Statement::getOptInt(int col) const {
+    if (isNull(col))
+        return std::nullopt;
+    return getInt(col);
+}
+std::string Statement::columnName(int col) const { return sqlite3_column_name(m_stmt, col); }
+
+Transaction::Transaction(Database& db, bool immediate) : m_db(db) {
+    m_begin = m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (!m_begin)
+        m_done = true;
+}
+
+Transaction::~Transaction() {
+    if (!m_done)
+        (void)m_db.exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+    if (m_done)
+        return m_begin.ok() ? Status(Error::internal("transaction already finished")) : m_begin;
+    m_done = true;
+    auto st = m_db.exec("COMMIT");
+    if (!st) {
+        (void)m_db.exec("ROLLBACK");
+        return st;
+    }
+    return {};
+}
+
+} // namespace sluice::core

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Sluice needs to build, run and test, and nothing when all are there.
+# Used by both README commands and by .ci/run, so a fresh machine needs no other step.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  cmake ninja-build g++ pkg-config git
+  # libraries Sluice links
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libqt6sql6-sqlite
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libsimdjson-dev qtkeychain-qt6-dev
+  # test and benchmark tools: a throwaway PostgreSQL, the sqlite3 shell, reference importers, python connectors
+  postgresql sqlite3 sqlite-utils python3
+  # desktop integration checks and headless screenshots
+  desktop-file-utils appstream xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=sudo
+  else
+    echo "sluice: these packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 1
+  fi
+else
+  SUDO=
+fi
+
+echo "sluice: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <string>
+#include <vector>
+
+namespace sluice::test {
+
+// Path of a fixture under tests/data.
+QString dataPath(const QString& relative);
+
+// Writes text to a file (creating folders); returns the absolute path.
+QString writeFile(const QString& path, const QByteArray& content);
+
+// Result of running sluicectl as a child process.
+struct CliRun {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Runs the built sluicectl with --home home and the given arguments; waits up to timeoutMs.
+CliRun runCli(const QString& home, const QStringList& args, int timeoutMs = 120000);
+
+// Reads a whole query result from a SQLite file as rows of strings ("NULL" for null), for exact comparisons.
+std::vector<std::vector<std::string>> queryRows(const QString& dbPath, const std::string& sql);
+
+} // namespace sluice::test
