@@ -1,0 +1,50 @@
+#pragma once
+
+#include "catalog/value.h"
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace sluice::core {
+
+uint64_t hashRecord(std::string_view bytes);
+
+// Incremental reads of the built-in sources (SPEC §2): a record passes when its cursor is above the saved
+// maximum, or equal to it and not among the records already delivered at that maximum (so ties are never
+// lost and an unchanged source yields no duplicates). Records with a NULL cursor pass only on a first read.
+//
+// State JSON: {"cursor": C, "boundary": [hashes at C], "position": P, "run_max": M, "run_boundary": [...]}
+// where position/run_* exist only mid-read, so a later attempt resumes at P with the same lower bound.
+class CursorFilter {
+public:
+    explicit CursorFilter(const std::string& stateJson);
+
+    bool hasLowerBound() const { return m_low.has_value(); }
+    const std::optional<Value>& lowerBound() const { return m_low; }
+    // The synthetic position saved mid-read (JSON text), empty when the read starts from the beginning.
+    const std::string& resumePosition() const { return m_position; }
+
+    // Decides one record and tracks the running maximum. `recordHash` identifies the record's content.
+    bool offer(const Value& cursor, uint64_t recordHash);
+
+    // A mid-read checkpoint at `positionJson` (where the next read continues).
+    std::string checkpoint(const std::string& positionJson) const;
+    // The state once the whole stream was read.
+    std::string finalState() const;
+
+private:
+    std::optional<Value> m_low;
+    std::set<uint64_t> m_lowBoundary;
+    std::optional<Value> m_runMax;
+    std::set<uint64_t> m_runBoundary;
+    std::string m_position;
+};
+
+// Value <-> JSON text for cursor values kept in state.
+std::string cursorToJson(const Value& v);
+std::optional<Value> cursorFromJson(const std::string& json);
+
+} // namespace sluice::core

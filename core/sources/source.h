@@ -1,0 +1,58 @@
+#pragma once
+
+#include "catalog/stream.h"
+#include "util/result.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+enum class LogLevel { Debug, Info, Warn, Error };
+
+// What a source reads for one stream: the resolved configuration and the state to resume from.
+struct StreamReadSpec {
+    ResolvedStream stream;
+    std::string stateJson; // the stream's last stored state (Airbyte STREAM state's stream_state); empty: none
+};
+
+struct ReadRequest {
+    std::vector<StreamReadSpec> streams;
+    std::string globalStateJson;        // for sources that keep GLOBAL state; empty: none
+    int64_t checkpointInterval = 10000; // emit a state at least every N records of a stream
+};
+
+// Where a source delivers what it reads. Returning an error from any call stops the read: the source must
+// return that error from read() promptly (cancellation and destination failures arrive this way).
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    // `stream` is the index in ReadRequest::streams; the row's values follow that stream's columns.
+    virtual Status record(size_t stream, Row&& row) = 0;
+    // A checkpoint: everything emitted for the stream before it is covered by this state.
+    virtual Status state(size_t stream, const std::string& stateJson) = 0;
+    // GLOBAL state (for sources that track all streams together); per-stream states may come with it.
+    virtual Status globalState(const std::string& sharedStateJson) { (void)sharedStateJson; return {}; }
+    // The stream has been read to its end (its final state was emitted before).
+    virtual Status streamComplete(size_t stream) = 0;
+    virtual void log(LogLevel level, const std::string& message) { (void)level; (void)message; }
+    // How many records the source expects to emit for the stream in this read, when it knows.
+    virtual void estimate(size_t stream, int64_t records) { (void)stream; (void)records; }
+};
+
+// A source connector. One instance per job attempt, used from one thread.
+class Source {
+public:
+    virtual ~Source() = default;
+    // Tests the configuration against the real system; the message says what to fix.
+    virtual Status check() = 0;
+    virtual Result<std::vector<StreamInfo>> discover() = 0;
+    virtual Status read(const ReadRequest& request, RecordSink& sink) = 0;
+};
+
+// Builds the source for a type and its configuration JSON (already validated against its spec).
+Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::string& configJson);
+
+} // namespace sluice::core
