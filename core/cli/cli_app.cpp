@@ -48,7 +48,10 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
     using Command = std::function<int(Context&)>;
     static const std::map<std::string, Command> commands = {
-        {"connection", cmdConnection},
+        {"connection", cmdConnection}, {"check", cmdCheck},   {"discover", cmdDiscover},
+        {"sync", cmdSync},             {"refresh", cmdRefresh}, {"clear", cmdClear},
+        {"jobs", cmdJobs},             {"logs", cmdLogs},       {"cancel", cmdCancel},
+        {"state", cmdState},           {"generations", cmdGenerations}, {"diff", cmdDiff},
     };
     const std::string name = ctx.args.positional.front();
     auto it = commands.find(name);

@@ -24,5 +24,16 @@ struct Context {
 };
 
 int cmdConnection(Context& ctx);
+int cmdCheck(Context& ctx);
+int cmdDiscover(Context& ctx);
+int cmdSync(Context& ctx);
+int cmdRefresh(Context& ctx);
+int cmdClear(Context& ctx);
+int cmdJobs(Context& ctx);
+int cmdLogs(Context& ctx);
+int cmdCancel(Context& ctx);
+int cmdState(Context& ctx);
+int cmdGenerations(Context& ctx);
+int cmdDiff(Context& ctx);
 
 } // namespace sluice::core::cli

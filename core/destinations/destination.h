@@ -40,6 +40,31 @@ struct GenerationCount {
     int64_t records = 0;
 };
 
+// A row as column name -> value, for inspection output.
+using RowData = std::vector<std::pair<std::string, Value>>;
+
+struct GenerationReport {
+    std::vector<GenerationCount> stored;  // every delivered version still kept, per generation
+    std::vector<GenerationCount> visible; // rows of the final table, per generation
+    int64_t staleCount = 0;               // final rows whose key was not delivered in the current generation
+    std::vector<RowData> staleRows;       // the first of them (capped)
+};
+
+struct ChangedField {
+    std::string field;
+    Value from, to;
+};
+
+struct ChangedRow {
+    RowData key;
+    std::vector<ChangedField> fields;
+};
+
+struct GenerationDiff {
+    std::vector<RowData> added, removed;
+    std::vector<ChangedRow> changed;
+};
+
 // A destination connector. One instance per job attempt, used from one thread.
 class Destination {
 public:
@@ -51,15 +76,21 @@ public:
     virtual Status begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) = 0;
     // Writes the batches and their checkpoints durably, all or nothing.
     virtual Status write(std::vector<StreamBatch>& batches) = 0;
-    // The stream was read to its end: swap staged data in and drop older generations (atomically).
-    virtual Status completeStream(size_t stream, const DestinationCheckpoint& finalCheckpoint) = 0;
+    // The stream was read to its end: writes the batch's last rows and its (required) final checkpoint, swaps
+    // staged data in and drops older generations, all in one transaction. A clear is a completion with no rows.
+    virtual Status completeStream(StreamBatch& finalBatch) = 0;
     // The last checkpoint stored with the data of a stream, if any.
     virtual Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
                                                                         const std::string& name) = 0;
 
     // Inspection (generations, diff, GUI): per-generation row counts of what is queryable.
-    virtual Result<std::vector<GenerationCount>> generationCounts(const std::string& ns, const std::string& name) = 0;
-    virtual Result<int64_t> rowCount(const std::string& ns, const std::string& name) = 0;
+    // Per-generation counts and stale rows (keys not delivered in `currentGeneration`; needs a key).
+    virtual Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
+                                                     size_t maxStaleRows) = 0;
+    // Rows added, removed and changed (by primary key) between two generations.
+    virtual Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) = 0;
+    // Rows now in the stream's final table (what a refresh would re-import or remove).
+    virtual Result<int64_t> rowCount(const ResolvedStream& stream) = 0;
 };
 
 Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, const std::string& configJson);

@@ -1,0 +1,280 @@
+// jobs, logs, cancel, state, generations, diff: reading what jobs did.
+#include "cli/cli_context.h"
+#include "cli/cli_json.h"
+#include "engine/stream_lookup.h"
+#include "store/connection_repository.h"
+#include "store/state_repository.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace sluice::core::cli {
+
+using nlohmann::json;
+
+namespace {
+
+Result<int64_t> parseId(const Result<std::string>& s, const std::string& what) {
+    if (!s)
+        return s.error();
+    const std::string& v = s.value();
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+        return Error::invalid(what + " must be a number, got `" + v + "`");
+    return std::stoll(v);
+}
+
+Result<ConnectionConfig> connectionArg(Context& ctx) {
+    auto ref = ctx.args.need(1, "the connection id or name");
+    if (!ref)
+        return ref.error();
+    ConnectionRepository repo(ctx.store->db());
+    return repo.find(ref.value());
+}
+
+json parseOrString(const std::string& text) {
+    if (text.empty())
+        return nullptr;
+    try {
+        return json::parse(text);
+    } catch (const json::exception&) {
+        return text;
+    }
+}
+
+} // namespace
+
+int cmdJobs(Context& ctx) {
+    auto c = connectionArg(ctx);
+    if (!c)
+        return ctx.fail(c.error());
+    JobRepository jobs(ctx.store->db());
+    (void)jobs.closeStaleJobs();
+    auto list = jobs.jobsOf(c->id);
+    if (!list)
+        return ctx.fail(list.error());
+    if (ctx.json()) {
+        json arr = json::array();
+        for (const auto& j : list.value())
+            arr.push_back(jobToJson(jobs, j));
+        *ctx.out << arr.dump(2) << "\n";
+        return kExitOk;
+    }
+    *ctx.out << "JOB\tTYPE\tSTATUS\tSTARTED\tENDED\tATTEMPTS\tRECORDS\n";
+    for (const auto& j : list.value()) {
+        json d = jobToJson(jobs, j);
+        *ctx.out << j.id << "\t" << j.type << "\t" << j.status << "\t" << j.startedAt << "\t"
+                 << (j.endedAt.empty() ? "-" : j.endedAt) << "\t" << d["attempts"].size() << "\t"
+                 << d["records_committed"].get<int64_t>() << "\n";
+    }
+    return kExitOk;
+}
+
+int cmdLogs(Context& ctx) {
+    auto id = parseId(ctx.args.need(1, "the job id"), "JOB_ID");
+    if (!id)
+        return ctx.fail(id.error());
+    JobRepository jobs(ctx.store->db());
+    auto job = jobs.job(id.value());
+    if (!job)
+        return ctx.fail(job.error());
+    std::optional<int> attempt;
+    if (auto a = ctx.args.option("--attempt")) {
+        auto n = parseId(Result<std::string>(*a), "--attempt");
+        if (!n)
+            return ctx.fail(n.error());
+        attempt = static_cast<int>(n.value());
+    }
+    auto lines = jobs.logs(id.value(), attempt);
+    if (!lines)
+        return ctx.fail(lines.error());
+    if (ctx.json()) {
+        json arr = json::array();
+        for (const auto& l : lines.value())
+            arr.push_back({{"attempt", l.attempt}, {"ts", l.ts}, {"level", l.level}, {"logger", l.logger},
+                           {"message", l.message}});
+        *ctx.out << arr.dump(2) << "\n";
+        return kExitOk;
+    }
+    for (const auto& l : lines.value())
+        *ctx.out << l.ts << " " << l.level << " [attempt " << l.attempt << "] " << l.message << "\n";
+    return kExitOk;
+}
+
+int cmdCancel(Context& ctx) {
+    auto id = parseId(ctx.args.need(1, "the job id"), "JOB_ID");
+    if (!id)
+        return ctx.fail(id.error());
+    JobRepository jobs(ctx.store->db());
+    (void)jobs.closeStaleJobs();
+    auto st = jobs.requestCancel(id.value());
+    if (!st)
+        return ctx.fail(st.error());
+    if (ctx.json())
+        *ctx.out << json{{"job_id", id.value()}, {"cancel_requested", true}}.dump(2) << "\n";
+    else
+        *ctx.out << "cancel requested: job " << id.value() << " stops at its next checkpoint\n";
+    return kExitOk;
+}
+
+int cmdState(Context& ctx) {
+    auto c = connectionArg(ctx);
+    if (!c)
+        return ctx.fail(c.error());
+    StateRepository states(ctx.store->db());
+    json streams = json::array();
+    json global = nullptr;
+    for (const auto& s : c->streams) {
+        auto st = states.state(c->id, s.ns, s.name);
+        if (!st)
+            return ctx.fail(st.error());
+        json entry = {{"name", s.name}, {"namespace", s.ns.empty() ? json() : json(s.ns)}, {"state", nullptr},
+                      {"generation_id", nullptr}, {"updated_at", nullptr}};
+        if (st.value()) {
+            entry["state"] = parseOrString(st.value()->stateJson);
+            entry["generation_id"] = st.value()->generation;
+            entry["updated_at"] = st.value()->updatedAt;
+        }
+        streams.push_back(entry);
+    }
+    if (auto g = states.state(c->id, "", ""); g.ok() && g.value())
+        global = parseOrString(g.value()->stateJson);
+    json doc = {{"connection_id", c->id}, {"streams", streams}, {"global", global}};
+    if (ctx.json()) {
+        *ctx.out << doc.dump(2) << "\n";
+        return kExitOk;
+    }
+    for (const auto& s : streams)
+        *ctx.out << s["name"].get<std::string>() << "\t" << (s["state"].is_null() ? "(none)" : s["state"].dump())
+                 << "\n";
+    if (!global.is_null())
+        *ctx.out << "(global)\t" << global.dump() << "\n";
+    return kExitOk;
+}
+
+int cmdGenerations(Context& ctx) {
+    auto c = connectionArg(ctx);
+    if (!c)
+        return ctx.fail(c.error());
+    auto name = ctx.args.option("--stream");
+    if (!name)
+        return ctx.fail(Error::invalid("generations needs --stream NAME"));
+    auto stream = storedStream(ctx.store->db(), c.value(), *name);
+    if (!stream)
+        return ctx.fail(stream.error());
+    StateRepository states(ctx.store->db());
+    auto current = states.currentGeneration(c->id, stream->stream.ns, stream->stream.name);
+    if (!current)
+        return ctx.fail(current.error());
+    auto gens = states.generations(c->id, stream->stream.ns, stream->stream.name);
+    if (!gens)
+        return ctx.fail(gens.error());
+    auto dest = makeDestination(c->destination.type, c->destination.configJson);
+    if (!dest)
+        return ctx.fail(dest.error());
+    auto report = dest.value()->generationReport(stream.value(), current.value().value_or(0), 1000);
+    if (!report)
+        return ctx.fail(report.error());
+
+    auto countIn = [](const std::vector<GenerationCount>& v, int64_t g) {
+        for (const auto& x : v)
+            if (x.generation == g)
+                return x.records;
+        return int64_t{0};
+    };
+    json list = json::array();
+    std::vector<int64_t> ids;
+    for (const auto& g : gens.value())
+        ids.push_back(g.generation);
+    for (const auto& x : report->stored)
+        if (std::find(ids.begin(), ids.end(), x.generation) == ids.end())
+            ids.push_back(x.generation);
+    std::sort(ids.begin(), ids.end());
+    for (int64_t g : ids) {
+        json e = {{"generation_id", g},
+                  {"records", countIn(report->stored, g)},
+                  {"visible_records", countIn(report->visible, g)}};
+        for (const auto& rec : gens.value())
+            if (rec.generation == g) {
+                e["job_id"] = rec.jobId ? json(*rec.jobId) : json();
+                e["reason"] = rec.reason;
+                e["created_at"] = rec.createdAt;
+            }
+        list.push_back(e);
+    }
+    json staleRows = json::array();
+    for (const auto& r : report->staleRows)
+        staleRows.push_back(rowToJson(r));
+    json doc = {{"stream", stream->stream.name},
+                {"current_generation", current.value() ? json(*current.value()) : json()},
+                {"generations", list},
+                {"stale_records", report->staleCount},
+                {"stale_rows", staleRows}};
+    if (ctx.json()) {
+        *ctx.out << doc.dump(2) << "\n";
+        return kExitOk;
+    }
+    *ctx.out << "stream " << stream->stream.name << ", current generation "
+             << (current.value() ? std::to_string(*current.value()) : "none") << "\n";
+    *ctx.out << "GENERATION\tRECORDS\tVISIBLE\tREASON\n";
+    for (const auto& e : list)
+        *ctx.out << e["generation_id"].get<int64_t>() << "\t" << e["records"].get<int64_t>() << "\t"
+                 << e["visible_records"].get<int64_t>() << "\t" << e.value("reason", std::string("-")) << "\n";
+    *ctx.out << "stale records (key not seen in the current generation): " << report->staleCount << "\n";
+    for (const auto& r : staleRows)
+        *ctx.out << "  " << r.dump() << "\n";
+    return kExitOk;
+}
+
+int cmdDiff(Context& ctx) {
+    auto c = connectionArg(ctx);
+    if (!c)
+        return ctx.fail(c.error());
+    auto name = ctx.args.option("--stream");
+    auto from = ctx.args.option("--from");
+    auto to = ctx.args.option("--to");
+    if (!name || !from || !to)
+        return ctx.fail(Error::invalid("diff needs --stream NAME --from G --to G"));
+    auto g1 = parseId(Result<std::string>(*from), "--from");
+    auto g2 = parseId(Result<std::string>(*to), "--to");
+    if (!g1 || !g2)
+        return ctx.fail(!g1 ? g1.error() : g2.error());
+    auto stream = storedStream(ctx.store->db(), c.value(), *name);
+    if (!stream)
+        return ctx.fail(stream.error());
+    auto dest = makeDestination(c->destination.type, c->destination.configJson);
+    if (!dest)
+        return ctx.fail(dest.error());
+    auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
+    if (!d)
+        return ctx.fail(d.error());
+    json added = json::array(), removed = json::array(), changed = json::array();
+    for (const auto& r : d->added)
+        added.push_back(rowToJson(r));
+    for (const auto& r : d->removed)
+        removed.push_back(rowToJson(r));
+    for (const auto& ch : d->changed) {
+        json fields = json::object();
+        for (const auto& f : ch.fields)
+            fields[f.field] = {{"from", valueToJson(f.from)}, {"to", valueToJson(f.to)}};
+        changed.push_back({{"key", rowToJson(ch.key)}, {"fields", fields}});
+    }
+    json doc = {{"stream", stream->stream.name}, {"from", g1.value()}, {"to", g2.value()},
+                {"added", added}, {"removed", removed}, {"changed", changed},
+                {"summary", {{"added", added.size()}, {"removed", removed.size()}, {"changed", changed.size()}}}};
+    if (ctx.json()) {
+        *ctx.out << doc.dump(2) << "\n";
+        return kExitOk;
+    }
+    *ctx.out << "stream " << stream->stream.name << ": generation " << g1.value() << " -> " << g2.value() << ": "
+             << added.size() << " added, " << removed.size() << " removed, " << changed.size() << " changed\n";
+    for (const auto& r : added)
+        *ctx.out << "+ " << r.dump() << "\n";
+    for (const auto& r : removed)
+        *ctx.out << "- " << r.dump() << "\n";
+    for (const auto& r : changed)
+        *ctx.out << "~ " << r["key"].dump() << " " << r["fields"].dump() << "\n";
+    return kExitOk;
+}
+
+} // namespace sluice::core::cli

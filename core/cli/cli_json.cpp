@@ -1,0 +1,58 @@
+#include "cli/cli_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::core::cli {
+
+using nlohmann::json;
+
+json valueToJson(const Value& v) { return json::parse(v.toJson()); }
+
+json rowToJson(const RowData& row) {
+    json o = json::object();
+    for (const auto& [k, v] : row)
+        o[k] = valueToJson(v);
+    return o;
+}
+
+json jobToJson(JobRepository& jobs, const JobRecord& job) {
+    json j = {{"job_id", job.id},
+              {"connection_id", job.connectionId},
+              {"type", job.type},
+              {"status", job.status},
+              {"created_at", job.createdAt},
+              {"started_at", job.startedAt},
+              {"ended_at", job.endedAt.empty() ? json() : json(job.endedAt)},
+              {"error", job.error.empty() ? json() : json(job.error)}};
+    if (!job.refreshMode.empty())
+        j["refresh_mode"] = job.refreshMode;
+    int64_t total = 0;
+    json attempts = json::array();
+    if (auto list = jobs.attempts(job.id))
+        for (const auto& a : list.value()) {
+            attempts.push_back({{"number", a.number},
+                                {"status", a.status},
+                                {"records_committed", a.recordsCommitted},
+                                {"started_at", a.startedAt},
+                                {"ended_at", a.endedAt.empty() ? json() : json(a.endedAt)},
+                                {"failure", a.failure.empty() ? json() : json(a.failure)}});
+            total += a.recordsCommitted;
+        }
+    json streams = json::array();
+    if (auto list = jobs.streams(job.id))
+        for (const auto& s : list.value())
+            streams.push_back({{"name", s.name},
+                               {"namespace", s.ns.empty() ? json() : json(s.ns)},
+                               {"generation_id", s.generation},
+                               {"minimum_generation_id", s.minimumGeneration},
+                               {"action", s.action},
+                               {"records_committed", s.recordsCommitted},
+                               {"status", s.status},
+                               {"message", s.message.empty() ? json() : json(s.message)}});
+    j["attempts"] = attempts;
+    j["streams"] = streams;
+    j["records_committed"] = total;
+    return j;
+}
+
+} // namespace sluice::core::cli

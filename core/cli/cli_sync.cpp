@@ -1,0 +1,119 @@
+// sync, refresh and clear: the commands that run a job in the foreground.
+#include "cli/cli_context.h"
+#include "cli/cli_json.h"
+#include "destinations/destination.h"
+#include "engine/job_planner.h"
+#include "engine/job_runner.h"
+#include "engine/stream_lookup.h"
+#include "store/connection_repository.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <ostream>
+#include <unistd.h>
+
+namespace sluice::core::cli {
+
+using nlohmann::json;
+
+namespace {
+
+// Prints the job's outcome and returns the exit status: 0 succeeded, 2 invalid configuration, 1 otherwise.
+int report(Context& ctx, const JobOutcome& outcome) {
+    JobRepository jobs(ctx.store->db());
+    auto job = jobs.job(outcome.jobId);
+    if (!job)
+        return ctx.fail(job.error());
+    json j = jobToJson(jobs, job.value());
+    if (ctx.json()) {
+        *ctx.out << j.dump(2) << "\n";
+    } else {
+        *ctx.out << "job " << outcome.jobId << " (" << job->type << ") " << outcome.status << ": "
+                 << j["records_committed"].get<int64_t>() << " records committed in " << j["attempts"].size()
+                 << (j["attempts"].size() == 1 ? " attempt" : " attempts") << "\n";
+        for (const auto& s : j["streams"])
+            *ctx.out << "  " << s["name"].get<std::string>() << ": " << s["status"].get<std::string>() << ", "
+                     << s["records_committed"].get<int64_t>() << " records, generation "
+                     << s["generation_id"].get<int64_t>() << " (" << s["action"].get<std::string>() << ")"
+                     << (s["message"].is_string() ? " - " + s["message"].get<std::string>() : "") << "\n";
+    }
+    for (const auto& s : j["streams"])
+        if (s["status"] == "blocked")
+            *ctx.err << "sluicectl: warning: stream `" << s["name"].get<std::string>()
+                     << "` is blocked: " << s["message"].get<std::string>() << "\n";
+    if (outcome.status == "succeeded")
+        return kExitOk;
+    *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": " << outcome.error.message << "\n";
+    return outcome.error.kind == ErrorKind::Invalid ? kExitInvalid : kExitJobFailed;
+}
+
+// Refreshes and clears change data for good: they need --yes, or a "y" at an interactive prompt.
+bool confirmed(Context& ctx, const std::string& what) {
+    if (ctx.args.flag("--yes"))
+        return true;
+    if (!::isatty(STDIN_FILENO)) {
+        *ctx.err << "sluicectl: " << what << "\nsluicectl: refusing without confirmation: pass --yes\n";
+        return false;
+    }
+    *ctx.err << what << "\nProceed? [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+int runJob(Context& ctx, const JobRequest& request) {
+    auto ref = ctx.args.need(1, "the connection id or name");
+    if (!ref)
+        return ctx.fail(ref.error());
+    ConnectionRepository repo(ctx.store->db());
+    auto connection = repo.find(ref.value());
+    if (!connection)
+        return ctx.fail(connection.error());
+    if (request.type != JobType::Sync) {
+        auto targets = validateJobRequest(connection.value(), request);
+        if (!targets)
+            return ctx.fail(targets.error());
+        std::string what = request.type == JobType::Clear
+                               ? "Clear will remove every record and the state of:"
+                               : std::string(request.refreshKind == RefreshKind::Remove
+                                                 ? "Refresh and remove records (old records are deleted when it "
+                                                   "succeeds; this cannot be undone) for:"
+                                                 : "Refresh and retain records (old records are kept) for:");
+        auto dest = makeDestination(connection->destination.type, connection->destination.configJson);
+        for (const auto& t : targets.value()) {
+            what += "\n  - " + t;
+            auto stream = storedStream(ctx.store->db(), connection.value(), t);
+            if (dest && stream)
+                if (auto rows = dest.value()->rowCount(stream.value()))
+                    what += " (" + std::to_string(rows.value()) + " rows now in the destination)";
+        }
+        if (request.type == JobType::Refresh)
+            what += "\nThe streams are re-imported from the source; the other enabled streams sync too.";
+        if (!confirmed(ctx, what))
+            return kExitInvalid;
+    }
+    JobRunner runner(*ctx.store);
+    auto outcome = runner.run(connection.value(), request);
+    if (!outcome)
+        return ctx.fail(outcome.error());
+    return report(ctx, outcome.value());
+}
+
+} // namespace
+
+int cmdSync(Context& ctx) { return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}}); }
+
+int cmdRefresh(Context& ctx) {
+    auto mode = ctx.args.option("--mode");
+    if (!mode)
+        return ctx.fail(Error::invalid("refresh needs --mode remove or --mode retain"));
+    auto kind = parseRefreshMode(*mode);
+    if (!kind || *kind == RefreshKind::Clear)
+        return ctx.fail(Error::invalid("unknown refresh mode `" + *mode + "` (expected remove or retain)"));
+    return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream")});
+}
+
+int cmdClear(Context& ctx) { return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")}); }
+
+} // namespace sluice::core::cli

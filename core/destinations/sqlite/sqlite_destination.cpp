@@ -1,0 +1,281 @@
+#include "destinations/sqlite/sqlite_destination.h"
+
+#include "util/logging.h"
+#include "util/time_util.h"
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace sluice::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+const char* kCheckpointTable = "_airbyte_sluice_checkpoints";
+}
+
+std::unique_ptr<Destination> makeSqliteDestination(const std::string& configJson) {
+    auto config = nlohmann::json::parse(configJson);
+    return std::make_unique<SqliteDestination>(config.value("path", std::string()));
+}
+
+SqliteDestination::SqliteDestination(std::string path) : m_path(std::move(path)) {}
+
+Status SqliteDestination::open() {
+    if (m_db.isOpen())
+        return {};
+    std::error_code ec;
+    const fs::path parent = fs::path(m_path).parent_path();
+    if (!parent.empty() && !fs::exists(parent, ec))
+        return Error::config("SQLite destination: the folder " + parent.string() + " does not exist");
+    auto db = Database::open(m_path);
+    if (!db)
+        return Error::config("SQLite destination: " + db.error().message);
+    m_db = std::move(db.value());
+    auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (!wal)
+        return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
+    SLUICE_TRY(m_db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kCheckpointTable +
+                         " (connection_id INTEGER NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, "
+                         "generation_id INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, "
+                         "updated_at TEXT NOT NULL, PRIMARY KEY (connection_id, namespace, name))"));
+    return {};
+}
+
+Status SqliteDestination::check() {
+    SLUICE_TRY(open());
+    auto probe = m_db.exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS _airbyte_sluice_probe (x); "
+                           "DROP TABLE _airbyte_sluice_probe; COMMIT;");
+    if (!probe) {
+        (void)m_db.exec("ROLLBACK");
+        return Error::config("SQLite destination " + m_path + " is not writable: " + probe.error().message);
+    }
+    return {};
+}
+
+Result<std::optional<DestinationCheckpoint>> SqliteDestination::lastCheckpoint(int64_t connectionId,
+                                                                               const std::string& ns,
+                                                                               const std::string& name) {
+    SLUICE_TRY(open());
+    auto st = m_db.prepare(std::string("SELECT generation_id, seq, state FROM ") + kCheckpointTable +
+                           " WHERE connection_id=? AND namespace=? AND name=?");
+    if (!st)
+        return st.error();
+    st->bind(1, connectionId).bind(2, ns).bind(3, name);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (!r.value())
+        return std::optional<DestinationCheckpoint>{};
+    return std::optional<DestinationCheckpoint>{DestinationCheckpoint{st->getInt(0), st->getInt(1), st->getText(2)}};
+}
+
+Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) {
+    SLUICE_TRY(open());
+    m_connectionId = connectionId;
+    m_streams.clear();
+    Transaction tx(m_db);
+    SLUICE_TRY(tx.begun());
+    for (const auto& plan : plans) {
+        auto s = std::make_unique<StreamState>();
+        s->plan = plan;
+        s->layout = SqliteTableLayout::of(plan.stream);
+        auto st = prepareStream(*s);
+        if (!st)
+            return st.error().context("SQLite destination, stream `" + plan.stream.stream.name + "`");
+        m_streams.push_back(std::move(s));
+    }
+    return tx.commit();
+}
+
+Status SqliteDestination::prepareStream(StreamState& s) {
+    const auto& l = s.layout;
+    const bool dedupe = s.plan.stream.mode.isDedupe();
+    SLUICE_TRY(m_db.exec(l.createSql(l.finalTable)));
+    SLUICE_TRY(ensureColumns(m_db, l.finalTable, l));
+    if (dedupe) {
+        SLUICE_TRY(m_db.exec(l.createSql(l.historyTable)));
+        SLUICE_TRY(ensureColumns(m_db, l.historyTable, l));
+        SLUICE_TRY(ensureKeyIndex(m_db, l));
+    }
+    if (s.plan.minimumGeneration > 0) {
+        // Staging survives only for a later attempt of the same generation, whose checkpoint covers it.
+        auto cp = lastCheckpoint(m_connectionId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
+        if (!cp)
+            return cp.error();
+        const bool reuse = cp.value() && cp.value()->generation == s.plan.generation && !s.plan.clear &&
+                           m_db.tableExists(l.stagingTable);
+        if (!reuse)
+            SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + quoteIdent(l.stagingTable)));
+        SLUICE_TRY(m_db.exec(l.createSql(l.stagingTable)));
+        SLUICE_TRY(ensureColumns(m_db, l.stagingTable, l));
+        s.target = Target::Staging;
+    } else {
+        s.target = dedupe ? Target::HistoryAndFinal : Target::Final;
+    }
+    const std::string into = s.target == Target::Staging  ? l.stagingTable
+                             : s.target == Target::Final ? l.finalTable
+                                                         : l.historyTable;
+    auto ins = m_db.prepare(l.insertSql(into));
+    if (!ins)
+        return ins.error();
+    s.insert = std::move(ins.value());
+    if (s.target == Target::HistoryAndFinal) {
+        auto up = m_db.prepare(l.upsertSql());
+        if (!up)
+            return up.error();
+        s.upsert = std::move(up.value());
+        if (l.cdcColumn >= 0) {
+            const std::string cdc = quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]);
+            SLUICE_TRY(m_db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_cdc_" + l.finalTable) + " ON " +
+                                 quoteIdent(l.finalTable) + " (" + cdc + ") WHERE " + cdc + " IS NOT NULL"));
+            auto purge = m_db.prepare("DELETE FROM " + quoteIdent(l.finalTable) + " WHERE " + cdc + " IS NOT NULL");
+            if (!purge)
+                return purge.error();
+            s.purgeDeleted = std::move(purge.value());
+        }
+    }
+    return {};
+}
+
+Status SqliteDestination::bindRow(Statement& st, const StreamState& s, const Row& row) {
+    sqlite3_stmt* h = st.handle();
+    const size_t n = s.layout.columns.size();
+    for (size_t i = 0; i < n; ++i) {
+        const int idx = static_cast<int>(i) + 1;
+        if (i >= row.values.size()) {
+            sqlite3_bind_null(h, idx);
+            continue;
+        }
+        const Value& v = row.values[i];
+        switch (v.kind) {
+        case Value::Kind::Null:
+            sqlite3_bind_null(h, idx);
+            break;
+        case Value::Kind::Int:
+        case Value::Kind::Bool:
+            sqlite3_bind_int64(h, idx, v.i);
+            break;
+        case Value::Kind::Real:
+            sqlite3_bind_double(h, idx, v.d);
+            break;
+        case Value::Kind::Text:
+        case Value::Kind::Json:
+            sqlite3_bind_text(h, idx, v.s.data(), static_cast<int>(v.s.size()), SQLITE_STATIC);
+            break;
+        }
+    }
+    return {};
+}
+
+Status SqliteDestination::writeRows(StreamState& s, std::vector<Row>& rows) {
+    const int n = static_cast<int>(s.layout.columns.size());
+    std::string rawId;
+    for (const Row& row : rows) {
+        m_stamper.uuid(rawId);
+        const std::string& extracted = m_stamper.extractedAt(row.extractedAtMs ? row.extractedAtMs : nowMillis());
+        const std::string& meta = m_stamper.meta(s.plan.syncId, row);
+        for (Statement* st : {&s.insert, s.target == Target::HistoryAndFinal ? &s.upsert : nullptr}) {
+            if (!st)
+                continue;
+            sqlite3_stmt* h = st->handle();
+            SLUICE_TRY(bindRow(*st, s, row));
+            sqlite3_bind_text(h, n + 1, rawId.data(), static_cast<int>(rawId.size()), SQLITE_STATIC);
+            sqlite3_bind_text(h, n + 2, extracted.data(), static_cast<int>(extracted.size()), SQLITE_STATIC);
+            sqlite3_bind_int64(h, n + 3, s.plan.generation);
+            sqlite3_bind_text(h, n + 4, meta.data(), static_cast<int>(meta.size()), SQLITE_STATIC);
+            const int rc = sqlite3_step(h);
+            sqlite3_reset(h);
+            if (rc != SQLITE_DONE)
+                return Error::transient("SQLite destination " + m_path + ": cannot write a record of stream `" +
+                                        s.plan.stream.stream.name + "`: " + m_db.lastError());
+        }
+    }
+    if (s.purgeDeleted.handle() && !rows.empty())
+        SLUICE_TRY(s.purgeDeleted.run());
+    return {};
+}
+
+Status SqliteDestination::saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c) {
+    auto st = m_db.prepare(std::string("INSERT INTO ") + kCheckpointTable +
+                           " (connection_id, namespace, name, generation_id, seq, state, updated_at) VALUES "
+                           "(?,?,?,?,?,?,?) ON CONFLICT(connection_id, namespace, name) DO UPDATE SET "
+                           "generation_id=excluded.generation_id, seq=excluded.seq, state=excluded.state, "
+                           "updated_at=excluded.updated_at");
+    if (!st)
+        return st.error();
+    st->bind(1, m_connectionId).bind(2, s.plan.stream.stream.ns).bind(3, s.plan.stream.stream.name);
+    st->bind(4, c.generation).bind(5, c.seq).bind(6, c.stateJson).bind(7, nowIso());
+    return st->run();
+}
+
+Status SqliteDestination::write(std::vector<StreamBatch>& batches) {
+    Transaction tx(m_db);
+    if (!tx.begun())
+        return Error::transient("SQLite destination " + m_path + ": " + tx.begun().error().message);
+    for (auto& b : batches) {
+        if (b.stream >= m_streams.size())
+            return Error::internal("write to an unknown stream index");
+        StreamState& s = *m_streams[b.stream];
+        SLUICE_TRY(writeRows(s, b.rows));
+        if (b.checkpoint)
+            SLUICE_TRY(saveCheckpoint(s, *b.checkpoint));
+    }
+    auto c = tx.commit();
+    if (!c)
+        return Error::transient("SQLite destination " + m_path + ": commit failed: " + c.error().message);
+    return {};
+}
+
+Status SqliteDestination::swapIn(StreamState& s) {
+    const auto& l = s.layout;
+    const std::string finalT = quoteIdent(l.finalTable);
+    const std::string staging = quoteIdent(l.stagingTable);
+    if (!s.plan.stream.mode.isDedupe()) {
+        // Old generations vanish and the new one appears in one commit: readers never see a gap.
+        SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + finalT));
+        return m_db.exec("ALTER TABLE " + staging + " RENAME TO " + finalT);
+    }
+    const std::string history = quoteIdent(l.historyTable);
+    SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + history));
+    SLUICE_TRY(m_db.exec("ALTER TABLE " + staging + " RENAME TO " + history));
+    SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + finalT));
+    SLUICE_TRY(m_db.exec(l.createSql(l.finalTable)));
+    SLUICE_TRY(ensureKeyIndex(m_db, l));
+    std::string where = "rn = 1";
+    if (l.cdcColumn >= 0)
+        where += " AND " + quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]) + " IS NULL";
+    return m_db.exec("INSERT INTO " + finalT + " (" + l.columnList() + ") SELECT " + l.columnList() +
+                     " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() + " ORDER BY " +
+                     l.winnerOrder() + ") AS rn FROM " + history + ") WHERE " + where);
+}
+
+Status SqliteDestination::completeStream(StreamBatch& batch) {
+    if (batch.stream >= m_streams.size() || !batch.checkpoint)
+        return Error::internal("completeStream needs a known stream and a final checkpoint");
+    StreamState& s = *m_streams[batch.stream];
+    Transaction tx(m_db);
+    if (!tx.begun())
+        return Error::transient("SQLite destination " + m_path + ": " + tx.begun().error().message);
+    if (s.plan.clear)
+        SLUICE_TRY(m_db.exec("DELETE FROM " + quoteIdent(s.layout.stagingTable)));
+    else
+        SLUICE_TRY(writeRows(s, batch.rows));
+    if (s.target == Target::Staging) {
+        // Statements on the staging table must be gone before it is renamed.
+        s.insert = Statement();
+        auto swapped = swapIn(s);
+        if (!swapped)
+            return Error::transient("SQLite destination: swapping in stream `" + s.plan.stream.stream.name +
+                                    "` failed: " + swapped.error().message);
+    }
+    SLUICE_TRY(saveCheckpoint(s, *batch.checkpoint));
+    auto c = tx.commit();
+    if (!c)
+        return Error::transient("SQLite destination " + m_path + ": commit failed: " + c.error().message);
+    return {};
+}
+
+} // namespace sluice::core

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "destinations/destination.h"
+#include "destinations/sqlite/sqlite_table_layout.h"
+#include "destinations/record_stamper.h"
+#include "util/sqlite_db.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+// The embedded SQLite destination: one table per stream, generations, staging with an atomic swap,
+// dedupe by primary key, and checkpoints committed in the same transaction as the rows they cover.
+class SqliteDestination : public Destination {
+public:
+    explicit SqliteDestination(std::string path);
+
+    Status check() override;
+    Status begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) override;
+    Status write(std::vector<StreamBatch>& batches) override;
+    Status completeStream(StreamBatch& finalBatch) override;
+    Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
+                                                                const std::string& name) override;
+    Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
+                                             size_t maxStaleRows) override;
+    Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
+    Result<int64_t> rowCount(const ResolvedStream& stream) override;
+
+private:
+    enum class Target { Final, HistoryAndFinal, Staging };
+    struct StreamState {
+        StreamWritePlan plan;
+        SqliteTableLayout layout;
+        Target target = Target::Final;
+        Statement insert;  // into the final, history or staging table
+        Statement upsert;  // into the final table (dedupe without staging)
+        Statement purgeDeleted;
+    };
+
+    Status open();
+    Status prepareStream(StreamState& s);
+    Status writeRows(StreamState& s, std::vector<Row>& rows);
+    Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
+    Status swapIn(StreamState& s);
+    Status bindRow(Statement& st, const StreamState& s, const Row& row);
+
+    std::string m_path;
+    Database m_db;
+    int64_t m_connectionId = 0;
+    std::vector<std::unique_ptr<StreamState>> m_streams;
+    RecordStamper m_stamper;
+};
+
+std::unique_ptr<Destination> makeSqliteDestination(const std::string& configJson);
+
+} // namespace sluice::core

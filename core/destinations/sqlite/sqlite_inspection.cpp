@@ -1,0 +1,195 @@
+// Read-only questions about generations, answered from the destination tables themselves.
+#include "destinations/sqlite/sqlite_destination.h"
+
+#include <sqlite3.h>
+
+#include <map>
+
+namespace sluice::core {
+
+namespace {
+Value columnValue(Statement& st, int col, ColumnType type) {
+    switch (st.columnType(col)) {
+    case SQLITE_NULL:
+        return Value::null();
+    case SQLITE_INTEGER:
+        return type == ColumnType::Boolean ? Value::boolean(st.getInt(col) != 0) : Value::integer(st.getInt(col));
+    case SQLITE_FLOAT:
+        return Value::real(st.getDouble(col));
+    default:
+        return type == ColumnType::Json ? Value::json(st.getText(col)) : Value::text(st.getText(col));
+    }
+}
+
+Result<std::vector<GenerationCount>> countsOf(Database& db, const std::string& table) {
+    std::vector<GenerationCount> out;
+    if (!db.tableExists(table))
+        return out;
+    auto st = db.prepare("SELECT \"_airbyte_generation_id\", count(*) FROM " + quoteIdent(table) +
+                         " GROUP BY 1 ORDER BY 1");
+    if (!st)
+        return st.error();
+    while (true) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            return out;
+        out.push_back({st->getInt(0), st->getInt(1)});
+    }
+}
+
+std::string keyMatch(const SqliteTableLayout& l, const std::string& a, const std::string& b) {
+    std::string out;
+    for (int k : l.keyColumns) {
+        const std::string c = quoteIdent(l.columns[static_cast<size_t>(k)]);
+        out += (out.empty() ? "" : " AND ") + a + "." + c + " IS " + b + "." + c;
+    }
+    return out;
+}
+} // namespace
+
+Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
+    SLUICE_TRY(open());
+    const auto l = SqliteTableLayout::of(stream);
+    if (!m_db.tableExists(l.finalTable))
+        return int64_t{0};
+    auto n = m_db.queryInt("SELECT count(*) FROM " + quoteIdent(l.finalTable));
+    if (!n)
+        return n.error();
+    return n.value().value_or(0);
+}
+
+Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStream& stream, int64_t current,
+                                                            size_t maxStaleRows) {
+    SLUICE_TRY(open());
+    GenerationReport report;
+    const auto l = SqliteTableLayout::of(stream);
+    const bool dedupe = stream.mode.isDedupe();
+    const std::string source = dedupe ? l.historyTable : l.finalTable;
+    auto stored = countsOf(m_db, source);
+    if (!stored)
+        return stored.error();
+    report.stored = stored.value();
+    auto visible = countsOf(m_db, l.finalTable);
+    if (!visible)
+        return visible.error();
+    report.visible = visible.value();
+    if (l.keyColumns.empty() || !m_db.tableExists(l.finalTable) || !m_db.tableExists(source))
+        return report;
+
+    const std::string where = " FROM " + quoteIdent(l.finalTable) + " f WHERE f.\"_airbyte_generation_id\" < ?1 AND "
+                              "NOT EXISTS (SELECT 1 FROM " + quoteIdent(source) +
+                              " s WHERE s.\"_airbyte_generation_id\" = ?1 AND " + keyMatch(l, "s", "f") + ")";
+    auto count = m_db.prepare("SELECT count(*)" + where);
+    if (!count)
+        return count.error();
+    count->bind(1, current);
+    auto r = count->step();
+    if (!r)
+        return r.error();
+    report.staleCount = count->getInt(0);
+
+    std::string cols;
+    std::vector<std::string> names;
+    for (const auto& c : l.columns) {
+        cols += (cols.empty() ? "f." : ", f.") + quoteIdent(c);
+        names.push_back(c);
+    }
+    cols += ", f.\"_airbyte_generation_id\", f.\"_airbyte_extracted_at\"";
+    names.push_back("_airbyte_generation_id");
+    names.push_back("_airbyte_extracted_at");
+    auto rows = m_db.prepare("SELECT " + cols + where + " ORDER BY " + l.keyList() + " LIMIT ?2");
+    if (!rows)
+        return rows.error();
+    rows->bind(1, current).bind(2, static_cast<int64_t>(maxStaleRows));
+    while (true) {
+        auto s = rows->step();
+        if (!s)
+            return s.error();
+        if (!s.value())
+            break;
+        RowData row;
+        for (size_t i = 0; i < names.size(); ++i) {
+            const ColumnType t = i < stream.stream.columns.size() ? stream.stream.columns[i].type : ColumnType::String;
+            row.emplace_back(names[i], columnValue(*rows, static_cast<int>(i), t));
+        }
+        report.staleRows.push_back(std::move(row));
+    }
+    return report;
+}
+
+Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int64_t from, int64_t to) {
+    SLUICE_TRY(open());
+    const auto l = SqliteTableLayout::of(stream);
+    if (l.keyColumns.empty())
+        return Error::invalid("stream `" + stream.stream.name +
+                              "` has no primary key: a diff matches records by key (set `primary_key`)");
+    const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
+    GenerationDiff out;
+    if (!m_db.tableExists(source))
+        return out;
+
+    std::string cols;
+    for (const auto& c : l.columns)
+        cols += (cols.empty() ? "" : ", ") + quoteIdent(c);
+    auto st = m_db.prepare("SELECT " + cols + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() +
+                           " ORDER BY " + l.winnerOrder() + ") AS rn FROM " + quoteIdent(source) +
+                           " WHERE \"_airbyte_generation_id\" = ?) WHERE rn = 1 ORDER BY " + l.keyList());
+    if (!st)
+        return st.error();
+
+    auto load = [&](int64_t g) -> Result<std::map<std::string, std::vector<Value>>> {
+        std::map<std::string, std::vector<Value>> rows;
+        st->reset();
+        st->bind(1, g);
+        while (true) {
+            auto r = st->step();
+            if (!r)
+                return r.error();
+            if (!r.value())
+                return rows;
+            std::vector<Value> values;
+            for (size_t i = 0; i < l.columns.size(); ++i)
+                values.push_back(columnValue(*st, static_cast<int>(i), stream.stream.columns[i].type));
+            std::string key;
+            for (int k : l.keyColumns)
+                key += values[static_cast<size_t>(k)].toJson() + "\x1f";
+            rows.emplace(std::move(key), std::move(values));
+        }
+    };
+    auto before = load(from);
+    if (!before)
+        return before.error();
+    auto after = load(to);
+    if (!after)
+        return after.error();
+
+    auto rowData = [&](const std::vector<Value>& v) {
+        RowData r;
+        for (size_t i = 0; i < v.size(); ++i)
+            r.emplace_back(stream.stream.columns[i].name, v[i]);
+        return r;
+    };
+    for (const auto& [key, v] : after.value()) {
+        auto it = before->find(key);
+        if (it == before->end()) {
+            out.added.push_back(rowData(v));
+            continue;
+        }
+        ChangedRow change;
+        for (int k : l.keyColumns)
+            change.key.emplace_back(stream.stream.columns[static_cast<size_t>(k)].name, v[static_cast<size_t>(k)]);
+        for (size_t i = 0; i < v.size(); ++i)
+            if (!(v[i] == it->second[i]) || v[i].isNull() != it->second[i].isNull())
+                change.fields.push_back({stream.stream.columns[i].name, it->second[i], v[i]});
+        if (!change.fields.empty())
+            out.changed.push_back(std::move(change));
+    }
+    for (const auto& [key, v] : before.value())
+        if (!after->count(key))
+            out.removed.push_back(rowData(v));
+    return out;
+}
+
+} // namespace sluice::core

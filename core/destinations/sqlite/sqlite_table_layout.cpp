@@ -1,0 +1,156 @@
+#include "destinations/sqlite/sqlite_table_layout.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace sluice::core {
+
+namespace {
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+const char* sqlType(ColumnType t) {
+    switch (t) {
+    case ColumnType::Integer:
+    case ColumnType::Boolean:
+        return "INTEGER";
+    case ColumnType::Number:
+        return "REAL";
+    default:
+        return "TEXT";
+    }
+}
+} // namespace
+
+SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs) {
+    SqliteTableLayout l;
+    const std::string& name = rs.stream.name;
+    l.finalTable = name;
+    l.historyTable = "_airbyte_raw_" + name;
+    l.stagingTable = "_airbyte_tmp_" + name;
+    // SQLite folds identifier case: "Id" and "id" would collide, so later ones get a suffix.
+    std::set<std::string> taken;
+    for (const char* m : kMetaColumns)
+        taken.insert(m);
+    for (const auto& c : rs.stream.columns) {
+        std::string n = c.name;
+        for (int k = 1; taken.count(lower(n)); ++k)
+            n = c.name + "_" + std::to_string(k);
+        taken.insert(lower(n));
+        l.columns.push_back(n);
+        l.sqlTypes.push_back(sqlType(c.type));
+    }
+    for (const auto& pk : rs.primaryKey)
+        if (!pk.empty())
+            if (int i = rs.stream.columnIndex(pk[0]); i >= 0)
+                l.keyColumns.push_back(i);
+    if (!rs.cursorField.empty())
+        l.cursorColumn = rs.stream.columnIndex(rs.cursorField[0]);
+    l.cdcColumn = rs.stream.columnIndex("_ab_cdc_deleted_at");
+    return l;
+}
+
+std::string SqliteTableLayout::createSql(const std::string& table) const {
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + quoteIdent(table) + " (";
+    for (size_t i = 0; i < columns.size(); ++i)
+        sql += quoteIdent(columns[i]) + " " + sqlTypes[i] + ", ";
+    sql += "\"_airbyte_raw_id\" TEXT NOT NULL, \"_airbyte_extracted_at\" TEXT NOT NULL, "
+           "\"_airbyte_generation_id\" INTEGER, \"_airbyte_meta\" TEXT)";
+    return sql;
+}
+
+std::string SqliteTableLayout::columnList() const {
+    std::string out;
+    for (const auto& c : columns)
+        out += quoteIdent(c) + ",";
+    out += "\"_airbyte_raw_id\",\"_airbyte_extracted_at\",\"_airbyte_generation_id\",\"_airbyte_meta\"";
+    return out;
+}
+
+std::string SqliteTableLayout::insertSql(const std::string& table) const {
+    std::string sql = "INSERT INTO " + quoteIdent(table) + " (" + columnList() + ") VALUES (";
+    for (size_t i = 0; i < columns.size() + 4; ++i)
+        sql += i ? ",?" : "?";
+    return sql + ")";
+}
+
+std::string SqliteTableLayout::keyList() const {
+    std::string out;
+    for (int k : keyColumns)
+        out += (out.empty() ? "" : ",") + quoteIdent(columns[static_cast<size_t>(k)]);
+    return out;
+}
+
+std::string SqliteTableLayout::keyIndexName() const { return "_airbyte_pk_" + finalTable; }
+
+std::string SqliteTableLayout::upsertSql() const {
+    const std::string t = quoteIdent(finalTable);
+    std::string sql = insertSql(finalTable) + " ON CONFLICT(" + keyList() + ") DO UPDATE SET ";
+    bool first = true;
+    for (const auto& c : columns) {
+        sql += (first ? "" : ",") + quoteIdent(c) + "=excluded." + quoteIdent(c);
+        first = false;
+    }
+    for (const char* m : kMetaColumns)
+        sql += std::string(",") + quoteIdent(m) + "=excluded." + quoteIdent(m);
+    const std::string newer = "excluded.\"_airbyte_extracted_at\" >= " + t + ".\"_airbyte_extracted_at\"";
+    if (cursorColumn < 0) {
+        sql += " WHERE " + newer;
+    } else {
+        const std::string c = quoteIdent(columns[static_cast<size_t>(cursorColumn)]);
+        sql += " WHERE (excluded." + c + " IS NOT NULL AND (" + t + "." + c + " IS NULL OR excluded." + c + " > " +
+               t + "." + c + " OR (excluded." + c + " = " + t + "." + c + " AND " + newer + "))) OR (excluded." + c +
+               " IS NULL AND " + t + "." + c + " IS NULL AND " + newer + ")";
+    }
+    return sql;
+}
+
+std::string SqliteTableLayout::winnerOrder() const {
+    std::string order;
+    if (cursorColumn >= 0) {
+        const std::string c = quoteIdent(columns[static_cast<size_t>(cursorColumn)]);
+        order = c + " IS NULL, " + c + " DESC, ";
+    }
+    return order + "\"_airbyte_extracted_at\" DESC, rowid DESC";
+}
+
+Status ensureColumns(Database& db, const std::string& table, const SqliteTableLayout& layout) {
+    auto st = db.prepare("SELECT name FROM pragma_table_info(?)");
+    if (!st)
+        return st.error();
+    st->bind(1, table);
+    std::set<std::string> have;
+    while (true) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            break;
+        have.insert(lower(st->getText(0)));
+    }
+    for (size_t i = 0; i < layout.columns.size(); ++i)
+        if (!have.count(lower(layout.columns[i])))
+            SLUICE_TRY(db.exec("ALTER TABLE " + quoteIdent(table) + " ADD COLUMN " + quoteIdent(layout.columns[i]) +
+                               " " + layout.sqlTypes[i]));
+    return {};
+}
+
+Status ensureKeyIndex(Database& db, const SqliteTableLayout& layout) {
+    if (layout.keyColumns.empty())
+        return {};
+    const std::string create = "CREATE UNIQUE INDEX IF NOT EXISTS " + quoteIdent(layout.keyIndexName()) + " ON " +
+                               quoteIdent(layout.finalTable) + " (" + layout.keyList() + ")";
+    if (db.exec(create).ok())
+        return {};
+    // The table held several versions per key (it was not deduplicated before): keep each key's winner.
+    const std::string t = quoteIdent(layout.finalTable);
+    SLUICE_TRY(db.exec("DELETE FROM " + t + " WHERE rowid NOT IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER "
+                       "(PARTITION BY " + layout.keyList() + " ORDER BY " + layout.winnerOrder() +
+                       ") AS rn FROM " + t + ") WHERE rn = 1)"));
+    return db.exec(create);
+}
+
+} // namespace sluice::core

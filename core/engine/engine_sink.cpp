@@ -1,0 +1,193 @@
+#include "engine/engine_sink.h"
+
+#include "engine/job_log.h"
+#include "store/job_repository.h"
+#include "store/state_repository.h"
+#include "store/store.h"
+#include "util/time_util.h"
+
+namespace sluice::core {
+
+EngineSink::EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,
+                       int attempt, std::vector<StreamTarget> targets, const JobOptions& options,
+                       std::function<bool()> cancelled)
+    : m_store(store), m_destination(destination), m_log(log), m_connectionId(connectionId), m_jobId(jobId),
+      m_attempt(attempt), m_options(options), m_cancelled(std::move(cancelled)),
+      m_lastCancelCheck(std::chrono::steady_clock::now()) {
+    for (auto& t : targets) {
+        Buffer b;
+        b.target = std::move(t);
+        m_streams.push_back(std::move(b));
+    }
+}
+
+Status EngineSink::checkCancel() {
+    if (m_cancelled && m_cancelled())
+        return Error::cancelled();
+    return {};
+}
+
+Status EngineSink::record(size_t stream, Row&& row) {
+    if (stream >= m_streams.size())
+        return Error::internal("record for an unknown stream index");
+    Buffer& b = m_streams[stream];
+    if (b.complete)
+        return Error::transient("the source sent a record for stream `" + b.target.name + "` after completing it");
+    if (b.pendingState)
+        SLUICE_TRY(flush({stream}, true));
+    if (row.extractedAtMs == 0)
+        row.extractedAtMs = nowMillis();
+    b.rows.push_back(std::move(row));
+    if (++m_buffered >= m_options.maxBufferedRows) {
+        // A source that never checkpoints still has its rows written (at-least-once: they may come again).
+        std::vector<size_t> all;
+        for (size_t i = 0; i < m_streams.size(); ++i)
+            all.push_back(i);
+        SLUICE_TRY(flush(all, false));
+    }
+    return {};
+}
+
+Status EngineSink::state(size_t stream, const std::string& stateJson) {
+    if (stream >= m_streams.size())
+        return Error::internal("state for an unknown stream index");
+    Buffer& b = m_streams[stream];
+    b.pendingState = stateJson;
+    b.coveredRows = b.rows.size();
+    // Cancellation is honoured at checkpoints: what came before this state is committed first.
+    if (m_cancelled && m_cancelled()) {
+        SLUICE_TRY(flush({stream}, true));
+        return Error::cancelled();
+    }
+    return {};
+}
+
+Status EngineSink::globalState(const std::string& sharedStateJson) {
+    m_pendingGlobal = sharedStateJson;
+    std::vector<size_t> all;
+    for (size_t i = 0; i < m_streams.size(); ++i)
+        all.push_back(i);
+    SLUICE_TRY(flush(all, false));
+    return checkCancel();
+}
+
+Status EngineSink::streamComplete(size_t stream) {
+    if (stream >= m_streams.size())
+        return Error::internal("completion of an unknown stream index");
+    Buffer& b = m_streams[stream];
+    if (b.complete)
+        return {};
+    StreamBatch batch;
+    batch.stream = b.target.destIndex;
+    batch.rows = std::move(b.rows);
+    const std::string finalState = b.pendingState ? *b.pendingState : b.target.lastState;
+    batch.checkpoint = DestinationCheckpoint{b.target.generation, b.target.seq + 1, finalState};
+    const size_t n = batch.rows.size();
+    b.rows.clear();
+    b.pendingState = finalState;
+    b.coveredRows = 0;
+    m_buffered -= std::min(m_buffered, n);
+    auto st = m_destination.completeStream(batch);
+    if (!st)
+        return st;
+    b.complete = true;
+    SLUICE_TRY(afterCommit({{stream, n}}));
+    return {};
+}
+
+void EngineSink::log(LogLevel level, const std::string& message) {
+    const char* l = level == LogLevel::Error ? "ERROR"
+                    : level == LogLevel::Warn ? "WARN"
+                    : level == LogLevel::Debug ? "DEBUG"
+                                               : "INFO";
+    m_log.write(l, message, "source");
+}
+
+void EngineSink::estimate(size_t stream, int64_t records) {
+    if (stream >= m_streams.size())
+        return;
+    m_streams[stream].estimate = records;
+    if (m_options.observer)
+        m_options.observer->streamProgress(m_jobId, m_streams[stream].target.name, m_streams[stream].committed,
+                                           records);
+}
+
+Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
+    std::vector<StreamBatch> batches;
+    std::vector<std::pair<size_t, size_t>> written;
+    for (size_t i : streams) {
+        Buffer& b = m_streams[i];
+        if (b.complete)
+            continue;
+        const size_t take = onlyCovered ? b.coveredRows : b.rows.size();
+        if (take == 0 && !b.pendingState)
+            continue;
+        StreamBatch batch;
+        batch.stream = b.target.destIndex;
+        if (take == b.rows.size()) {
+            batch.rows = std::move(b.rows);
+            b.rows.clear();
+        } else {
+            batch.rows.assign(std::make_move_iterator(b.rows.begin()),
+                              std::make_move_iterator(b.rows.begin() + static_cast<long>(take)));
+            b.rows.erase(b.rows.begin(), b.rows.begin() + static_cast<long>(take));
+        }
+        // Every row before the state is in this batch, so the state's claim holds (rows after it may repeat).
+        if (b.pendingState)
+            batch.checkpoint = DestinationCheckpoint{b.target.generation, b.target.seq + 1, *b.pendingState};
+        m_buffered -= std::min(m_buffered, take);
+        b.coveredRows = 0;
+        written.emplace_back(i, take);
+        batches.push_back(std::move(batch));
+    }
+    if (batches.empty())
+        return {};
+    SLUICE_TRY(m_destination.write(batches));
+    return afterCommit(written);
+}
+
+Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& written) {
+    StateRepository states(m_store.db());
+    JobRepository jobs(m_store.db());
+    Transaction tx(m_store.db());
+    SLUICE_TRY(tx.begun());
+    int64_t total = 0;
+    for (auto [i, n] : written) {
+        Buffer& b = m_streams[i];
+        if (b.pendingState) {
+            b.target.seq += 1;
+            b.target.lastState = *b.pendingState;
+            SLUICE_TRY(states.saveState(m_connectionId, b.target.ns, b.target.name,
+                                        StoredState{b.target.lastState, b.target.generation, b.target.seq, {}}));
+            b.pendingState.reset();
+        }
+        b.committed += static_cast<int64_t>(n);
+        total += static_cast<int64_t>(n);
+        if (n)
+            SLUICE_TRY(jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name, static_cast<int64_t>(n)));
+    }
+    if (m_pendingGlobal) {
+        auto prev = states.state(m_connectionId, "", "");
+        const int64_t seq = prev.ok() && prev.value() ? prev.value()->seq + 1 : 1;
+        SLUICE_TRY(states.saveState(m_connectionId, "", "", StoredState{*m_pendingGlobal, 0, seq, {}}));
+        m_pendingGlobal.reset();
+    }
+    if (total)
+        SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));
+    SLUICE_TRY(tx.commit());
+    m_committedTotal += total;
+    if (m_options.observer)
+        for (auto [i, n] : written)
+            m_options.observer->streamProgress(m_jobId, m_streams[i].target.name, m_streams[i].committed,
+                                               m_streams[i].estimate);
+    return {};
+}
+
+Status EngineSink::finish(bool readSucceeded) {
+    std::vector<size_t> all;
+    for (size_t i = 0; i < m_streams.size(); ++i)
+        all.push_back(i);
+    return flush(all, !readSucceeded);
+}
+
+} // namespace sluice::core

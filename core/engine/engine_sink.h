@@ -1,0 +1,78 @@
+#pragma once
+
+#include "destinations/destination.h"
+#include "engine/job_types.h"
+#include "sources/source.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+class JobLog;
+class Store;
+
+// Receives what a source reads and makes it durable: rows are buffered per stream and written to the
+// destination together with the checkpoint that covers them; only after that commit is the state stored in
+// Sluice's database (at-least-once, SPEC §5). A state is written lazily, when the next record arrives or the
+// stream completes, so that a stream's final rows, final state and swap share one transaction.
+class EngineSink : public RecordSink {
+public:
+    struct StreamTarget {
+        size_t destIndex = 0; // index of the stream's plan in Destination::begin()
+        std::string ns, name;
+        int64_t generation = 0;
+        int64_t seq = 0;      // last checkpoint sequence; each new checkpoint takes seq + 1
+        std::string lastState;
+    };
+
+    EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId, int attempt,
+               std::vector<StreamTarget> targets, const JobOptions& options, std::function<bool()> cancelled);
+
+    Status record(size_t stream, Row&& row) override;
+    Status state(size_t stream, const std::string& stateJson) override;
+    Status globalState(const std::string& sharedStateJson) override;
+    Status streamComplete(size_t stream) override;
+    void log(LogLevel level, const std::string& message) override;
+    void estimate(size_t stream, int64_t records) override;
+
+    // Commits every row covered by a received state; rows after the last state are dropped on failure.
+    Status finish(bool readSucceeded);
+
+    bool completed(size_t stream) const { return m_streams[stream].complete; }
+    int64_t committed() const { return m_committedTotal; }
+    int64_t committed(size_t stream) const { return m_streams[stream].committed; }
+
+private:
+    struct Buffer {
+        StreamTarget target;
+        std::vector<Row> rows;
+        std::optional<std::string> pendingState;
+        size_t coveredRows = 0; // rows[0, coveredRows) are covered by pendingState
+        bool complete = false;
+        int64_t committed = 0;
+        int64_t estimate = -1;
+    };
+
+    Status flush(const std::vector<size_t>& streams, bool onlyCovered);
+    Status afterCommit(const std::vector<std::pair<size_t, size_t>>& written);
+    Status checkCancel();
+
+    Store& m_store;
+    Destination& m_destination;
+    JobLog& m_log;
+    int64_t m_connectionId, m_jobId;
+    int m_attempt;
+    JobOptions m_options;
+    std::function<bool()> m_cancelled;
+    std::vector<Buffer> m_streams;
+    size_t m_buffered = 0;
+    int64_t m_committedTotal = 0;
+    std::optional<std::string> m_pendingGlobal;
+    std::chrono::steady_clock::time_point m_lastCancelCheck;
+};
+
+} // namespace sluice::core

@@ -1,0 +1,30 @@
+#include "engine/job_log.h"
+
+#include "store/job_repository.h"
+#include "util/logging.h"
+
+#include <spdlog/spdlog.h>
+
+namespace sluice::core {
+
+JobLog::JobLog(JobRepository& jobs, int64_t jobId, JobObserver* observer)
+    : m_jobs(jobs), m_jobId(jobId), m_observer(observer) {}
+
+void JobLog::write(const std::string& level, const std::string& message, const std::string& source) {
+    const std::string text = redactSecrets(message);
+    auto log = logger("engine");
+    if (level == "ERROR")
+        log->error("job {}: {}", m_jobId, text);
+    else if (level == "WARN")
+        log->warn("job {}: {}", m_jobId, text);
+    else if (level == "DEBUG")
+        log->debug("job {}: {}", m_jobId, text);
+    else
+        log->info("job {}: {}", m_jobId, text);
+    // A failure to log must not fail the job; the spdlog line above still exists.
+    (void)m_jobs.addLog(m_jobId, m_attempt, level, source, text);
+    if (m_observer)
+        m_observer->logLine(m_jobId, level, text);
+}
+
+} // namespace sluice::core

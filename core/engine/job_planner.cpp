@@ -1,0 +1,129 @@
+#include "engine/job_planner.h"
+
+#include "store/state_repository.h"
+
+#include <algorithm>
+#include <map>
+
+namespace sluice::core {
+
+std::string_view toString(JobType t) {
+    switch (t) {
+    case JobType::Sync:
+        return "sync";
+    case JobType::Refresh:
+        return "refresh";
+    case JobType::Clear:
+        return "clear";
+    }
+    return "sync";
+}
+
+Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, const JobRequest& r) {
+    std::vector<std::string> targets;
+    if (r.type == JobType::Sync)
+        return targets;
+    if (r.streams.empty()) {
+        for (const auto& s : c.streams)
+            if (s.selected)
+                targets.push_back(s.name);
+        if (targets.empty())
+            return Error::invalid("connection `" + c.name + "` has no selected streams");
+    } else {
+        for (const auto& name : r.streams) {
+            const auto* s = c.findStream(name);
+            if (!s)
+                return Error::invalid("connection `" + c.name + "` has no stream `" + name + "`");
+            if (!s->selected)
+                return Error::invalid("stream `" + name + "` is not selected in connection `" + c.name + "`");
+            if (std::find(targets.begin(), targets.end(), name) == targets.end())
+                targets.push_back(name);
+        }
+    }
+    const RefreshKind kind = r.type == JobType::Clear ? RefreshKind::Clear : r.refreshKind;
+    std::string refused;
+    for (const auto& name : targets) {
+        const auto* s = c.findStream(name);
+        if (!isRefreshAvailable(s->mode, kind))
+            refused += (refused.empty() ? "" : "; ") + ("stream `" + name + "`: " + refreshUnavailableReason(s->mode, kind));
+    }
+    if (!refused.empty())
+        return Error::refused(refused);
+    return targets;
+}
+
+Result<std::vector<StreamPlan>> planJob(Database& db, const ConnectionConfig& c, const JobRequest& r,
+                                        const std::vector<std::string>& targets, int64_t jobId) {
+    StateRepository states(db);
+    Transaction tx(db);
+    SLUICE_TRY(tx.begun());
+    auto pendingList = states.pendingRefreshes(c.id);
+    if (!pendingList)
+        return pendingList.error();
+    std::map<std::string, PendingRefresh> pending;
+    for (const auto& p : pendingList.value())
+        pending[p.ns + "\x1f" + p.name] = p;
+
+    std::vector<StreamPlan> plans;
+    for (const auto& s : c.streams) {
+        if (!s.selected)
+            continue;
+        const bool targeted = std::find(targets.begin(), targets.end(), s.name) != targets.end();
+        if (r.type == JobType::Clear && !targeted)
+            continue; // a clear touches only what it clears
+        StreamPlan p;
+        p.config = s;
+        auto current = states.currentGeneration(c.id, s.ns, s.name);
+        if (!current)
+            return current.error();
+        const int64_t next = current.value() ? *current.value() + 1 : 1;
+
+        auto bump = [&](const std::string& reason) -> Status {
+            p.generation = next;
+            SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, next, jobId, reason));
+            return states.resetState(c.id, s.ns, s.name, next);
+        };
+
+        auto it = pending.find(s.ns + "\x1f" + s.name);
+        if (targeted) {
+            const RefreshKind kind = r.type == JobType::Clear ? RefreshKind::Clear : r.refreshKind;
+            p.action = kind == RefreshKind::Clear    ? "clear"
+                       : kind == RefreshKind::Remove ? "refresh_remove"
+                                                     : "refresh_retain";
+            SLUICE_TRY(bump(p.action));
+            p.minimumGeneration = kind == RefreshKind::Retain ? 0 : p.generation;
+            p.clear = kind == RefreshKind::Clear;
+            p.refreshing = true;
+            SLUICE_TRY(states.addPendingRefresh(c.id, {s.ns, s.name, std::string(toString(kind)), p.generation, jobId}));
+        } else if (it != pending.end() && it->second.kind != "clear") {
+            // Continue the unfinished refresh in its generation: staging and state are kept.
+            p.generation = it->second.generation;
+            p.action = "refresh_" + it->second.kind;
+            p.minimumGeneration = it->second.kind == "remove" ? p.generation : 0;
+            p.refreshing = true;
+        } else if (it != pending.end()) {
+            p.generation = it->second.generation;
+            p.action = "clear";
+            p.clear = true;
+            p.minimumGeneration = p.generation;
+            p.refreshing = true;
+        } else if (s.mode.sync == SyncMode::FullRefresh) {
+            SLUICE_TRY(bump("full_refresh"));
+            p.action = "full_refresh";
+            p.minimumGeneration = s.mode.dropsOldGenerations() ? p.generation : 0;
+        } else {
+            p.action = "sync";
+            if (current.value()) {
+                p.generation = *current.value();
+            } else {
+                p.generation = 0;
+                SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, 0, jobId, "sync"));
+            }
+        }
+        plans.push_back(std::move(p));
+    }
+    SLUICE_TRY(tx.commit());
+    return plans;
+}
+
+} // namespace sluice::core

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "engine/job_types.h"
+#include "util/sqlite_db.h"
+
+#include <vector>
+
+namespace sluice::core {
+
+// Checks a refresh or clear against the configured streams and the availability matrix (SPEC §4), before
+// anything runs. Returns the names of the streams it targets.
+Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& connection, const JobRequest& request);
+
+// Decides every stream's generation and action at the start of a job (SPEC §4): bumps generations, resets
+// their state and records pending refreshes, all in one transaction of Sluice's database. A refresh left
+// pending by a failed job is continued with its generation instead of starting over.
+Result<std::vector<StreamPlan>> planJob(Database& store, const ConnectionConfig& connection,
+                                        const JobRequest& request, const std::vector<std::string>& targets,
+                                        int64_t jobId);
+
+} // namespace sluice::core

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "catalog/stream.h"
+#include "catalog/sync_modes.h"
+#include "config/connection_config.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+enum class JobType { Sync, Refresh, Clear };
+std::string_view toString(JobType t);
+
+struct JobRequest {
+    JobType type = JobType::Sync;
+    RefreshKind refreshKind = RefreshKind::Retain; // for Refresh
+    std::vector<std::string> streams;              // Refresh/Clear: empty means every selected stream
+};
+
+// How one configured stream takes part in a job.
+struct StreamPlan {
+    ConfiguredStreamConfig config;
+    ResolvedStream resolved;       // filled once the source was discovered
+    int64_t generation = 0;
+    int64_t minimumGeneration = 0;
+    std::string action;            // sync | full_refresh | refresh_retain | refresh_remove | clear
+    bool clear = false;
+    bool refreshing = false;       // a refresh (or clear) of this stream is pending until it succeeds
+    bool blocked = false;
+    std::string blockReason;
+};
+
+struct JobOutcome {
+    int64_t jobId = 0;
+    std::string status; // succeeded | failed | cancelled
+    Error error;        // when not succeeded
+};
+
+// Live progress of a running job, for the GUI. Called on the job's thread.
+class JobObserver {
+public:
+    virtual ~JobObserver() = default;
+    virtual void jobStarted(int64_t jobId) { (void)jobId; }
+    virtual void logLine(int64_t jobId, const std::string& level, const std::string& message) {
+        (void)jobId, (void)level, (void)message;
+    }
+    virtual void streamProgress(int64_t jobId, const std::string& stream, int64_t committed, int64_t estimate) {
+        (void)jobId, (void)stream, (void)committed, (void)estimate;
+    }
+};
+
+// Tuning knobs and hooks the CLI, the GUI and tests set.
+struct JobOptions {
+    JobObserver* observer = nullptr;
+    const std::atomic<bool>* cancelFlag = nullptr; // in-process cancel (the GUI); the store flag works too
+    // Waits between attempts; tests replace it to avoid real sleeps. Returns false when cancelled meanwhile.
+    std::function<bool(int seconds)> backoffWait;
+    size_t maxBufferedRows = 100000;
+};
+
+} // namespace sluice::core

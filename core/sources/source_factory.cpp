@@ -1,0 +1,10 @@
+#include "sources/source.h"
+
+namespace sluice::core {
+
+Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::string& configJson) {
+    (void)configJson;
+    return Error::config("source type `" + type + "` is not available in this build");
+}
+
+} // namespace sluice::core

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "util/sqlite_db.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+struct JobRecord {
+    int64_t id = 0;
+    int64_t connectionId = 0;
+    std::string type;   // sync | refresh | clear
+    std::string status; // running | succeeded | failed | cancelled
+    std::string refreshMode;
+    std::string createdAt, startedAt, endedAt;
+    std::optional<int64_t> pid;
+    std::string error;
+    bool cancelRequested = false;
+};
+
+struct AttemptRecord {
+    int64_t jobId = 0;
+    int number = 0;
+    std::string status;
+    std::string startedAt, endedAt;
+    int64_t recordsCommitted = 0;
+    std::string failure;
+};
+
+struct JobStreamRecord {
+    std::string ns, name;
+    int64_t generation = 0;
+    int64_t minimumGeneration = 0;
+    std::string action;  // sync | full_refresh | refresh_retain | refresh_remove | clear
+    int64_t recordsCommitted = 0;
+    std::string status;  // pending | running | succeeded | failed | blocked | cancelled
+    std::string message;
+};
+
+struct LogLine {
+    int attempt = 0;
+    std::string ts, level, logger, message;
+};
+
+// Jobs, attempts, per-stream results and job logs in Sluice's database.
+class JobRepository {
+public:
+    explicit JobRepository(Database& db) : m_db(db) {}
+
+    // Creates a running job for this process, atomically refusing when another live job of the
+    // connection runs. Jobs left "running" by dead processes are closed as failed first.
+    Result<int64_t> startJob(int64_t connectionId, const std::string& type, const std::string& refreshMode);
+    Status finishJob(int64_t jobId, const std::string& status, const std::string& error);
+    // Marks jobs whose process is gone as failed; returns how many.
+    Result<int> closeStaleJobs();
+
+    Result<int> startAttempt(int64_t jobId);
+    Status finishAttempt(int64_t jobId, int number, const std::string& status, const std::string& failure);
+    Status addCommitted(int64_t jobId, int attempt, int64_t records);
+
+    Status saveStream(int64_t jobId, const JobStreamRecord& s);
+    Status addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name, int64_t records);
+    Status setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name, const std::string& status,
+                           const std::string& message = {});
+
+    Status addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
+                  const std::string& message);
+
+    Status requestCancel(int64_t jobId);
+    Result<bool> cancelRequested(int64_t jobId);
+
+    Result<JobRecord> job(int64_t jobId);
+    Result<std::vector<JobRecord>> jobsOf(int64_t connectionId, int limit = 1000);
+    Result<std::optional<JobRecord>> runningJob(int64_t connectionId);
+    Result<std::vector<AttemptRecord>> attempts(int64_t jobId);
+    Result<std::vector<JobStreamRecord>> streams(int64_t jobId);
+    Result<std::vector<LogLine>> logs(int64_t jobId, std::optional<int> attempt = std::nullopt);
+
+private:
+    Result<JobRecord> readJob(Statement& st);
+    Database& m_db;
+};
+
+bool processAlive(int64_t pid);
+
+} // namespace sluice::core
