@@ -1,6 +1,7 @@
 #include "config/connection_config.h"
 
 #include "connectors/connector_specs.h"
+#include "scheduler/cron_expression.h"
 
 #include <nlohmann/json.hpp>
 
@@ -149,6 +150,9 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
                 return Error::invalid(where + ": `settings.schedule.expression` must be a 5-field cron expression");
             out.schedule.type = Schedule::Type::Cron;
             out.schedule.expression = s["expression"];
+            // Refused here, not at the first tick: a typo must not leave a connection silently unscheduled.
+            if (auto cron = CronExpression::parse(out.schedule.expression); !cron)
+                return cron.error().context(where + ": `settings.schedule.expression`");
         } else {
             return Error::invalid(where + ": `settings.schedule.type` is \"" + t +
                                   "\", expected \"manual\", \"interval\" or \"cron\"");

@@ -48,6 +48,16 @@ private slots:
         QVERIFY(c->source.configJson.find("\"count\":1000") != std::string::npos);
     }
 
+    void acceptsCronSchedule() {
+        auto c = parseConnectionJson(R"({"name": "c", "source": {"type": "demo"}, "destination":
+            {"type": "sqlite", "config": {"path": "a"}}, "streams": [],
+            "settings": {"schedule": {"type": "cron", "expression": "0 9 * * MON-FRI"}}})",
+                                     "c.json", "/");
+        QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+        QVERIFY(c->settings.schedule.type == Schedule::Type::Cron);
+        QCOMPARE(c->settings.schedule.expression, std::string("0 9 * * MON-FRI"));
+    }
+
     void refusals_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
@@ -95,6 +105,12 @@ private slots:
         QTest::newRow("bad schedule") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [], "settings": {"schedule": {"type": "hourly"}}})"
                                       << "`settings.schedule.type` is \"hourly\"";
+        QTest::newRow("bad cron expression")
+            << R"({"name": "a", "source": {"type": "demo"}, "destination": {"type": "sqlite", "config":
+            {"path": "a"}}, "streams": [], "settings": {"schedule": {"type": "cron",
+            "expression": "*/0 * * * *"}}})"
+            << "f.json: `settings.schedule.expression`: cron expression \"*/0 * * * *\": "
+               "minute field: step must be at least 1";
         QTest::newRow("bad policy") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [], "settings": {"schema_change_policy": "yolo"}})"
                                     << "`settings.schema_change_policy`";
