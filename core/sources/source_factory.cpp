@@ -1,9 +1,11 @@
+#include "sources/demo/demo_source.h"
 #include "sources/source.h"
 
 namespace sluice::core {
 
 Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::string& configJson) {
-    (void)configJson;
+    if (type == "demo")
+        return makeDemoSource(configJson);
     return Error::config("source type `" + type + "` is not available in this build");
 }
 
