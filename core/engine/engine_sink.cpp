@@ -4,6 +4,7 @@
 #include "store/job_repository.h"
 #include "store/state_repository.h"
 #include "store/store.h"
+#include "util/fault_injection.h"
 #include "util/time_util.h"
 
 namespace sluice::core {
@@ -91,6 +92,7 @@ Status EngineSink::streamComplete(size_t stream) {
     if (!st)
         return st;
     b.complete = true;
+    faultPoint("after-stream-complete");
     SLUICE_TRY(afterCommit({{stream, n}}));
     return {};
 }
@@ -143,6 +145,7 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
     if (batches.empty())
         return {};
     SLUICE_TRY(m_destination.write(batches));
+    faultPoint("after-destination-commit");
     return afterCommit(written);
 }
 

@@ -1,5 +1,6 @@
 #include "destinations/sqlite/sqlite_destination.h"
 
+#include "util/fault_injection.h"
 #include "util/logging.h"
 #include "util/time_util.h"
 
@@ -266,6 +267,7 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
     if (s.target == Target::Staging) {
         // Statements on the staging table must be gone before it is renamed.
         s.insert = Statement();
+        faultPoint("during-swap");
         auto swapped = swapIn(s);
         if (!swapped)
             return Error::transient("SQLite destination: swapping in stream `" + s.plan.stream.stream.name +

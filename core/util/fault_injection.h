@@ -1,0 +1,10 @@
+#pragma once
+
+namespace sluice::core {
+
+// Crash tests need to kill Sluice at exact moments (between the destination's commit and the state's, during
+// a swap). When $SLUICE_FAULT is "NAME:N", the N-th time the point NAME is reached the process SIGKILLs
+// itself. Without the variable this is a single cached check.
+void faultPoint(const char* name);
+
+} // namespace sluice::core
