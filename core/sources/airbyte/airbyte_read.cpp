@@ -1,0 +1,230 @@
+// AirbyteSource::read: the `read` command's stdout mapped onto a RecordSink.
+#include "protocol/airbyte_message.h"
+#include "protocol/record_decoder.h"
+#include "sources/airbyte/airbyte_source.h"
+#include "sources/airbyte/child_process.h"
+
+namespace sluice::core {
+
+using namespace airbyte;
+
+namespace {
+
+std::string streamLabel(const StreamDescriptor& d) {
+    return d.ns.empty() ? "`" + d.name + "`" : "`" + d.name + "` (namespace `" + d.ns + "`)";
+}
+
+std::string clip(std::string_view s, size_t n = 200) {
+    return std::string(s.substr(0, n));
+}
+
+// One read: decodes each stdout line and forwards it to the sink, remembering what the end needs to know.
+class ReadSession {
+public:
+    ReadSession(const ReadRequest& request, RecordSink& sink)
+        : m_sink(sink), m_decoder(decoderStreams(request)) {
+        m_touched.assign(request.streams.size(), false);
+        m_completed.assign(request.streams.size(), false);
+    }
+
+    Status onLine(std::string_view line) {
+        m_decoder.decode(line, m_line);
+        switch (m_line.kind) {
+        case DecodedLine::Kind::Record:
+            m_touched[m_line.stream] = true;
+            return m_sink.record(m_line.stream, std::move(m_line.row));
+        case DecodedLine::Kind::UndeclaredRecord:
+            return Error::transient("connector emitted a record for stream " +
+                                    streamLabel(m_line.message.record.stream) +
+                                    ", which is not in the configured catalog");
+        case DecodedLine::Kind::NotJson:
+            m_sink.log(LogLevel::Warn, "connector printed a line that is not JSON: " + clip(line));
+            return {};
+        case DecodedLine::Kind::Malformed:
+            m_sink.log(LogLevel::Warn, "connector printed a " + m_line.error + ": " + clip(line));
+            return {};
+        case DecodedLine::Kind::Message:
+            break;
+        }
+        return onMessage(m_line.message);
+    }
+
+    void onStderr(std::string_view line) {
+        m_sink.log(LogLevel::Info, "connector stderr: " + std::string(line));
+    }
+
+    // After the process ended by itself: the read's verdict.
+    Status finish(const ChildProcessExit& exit) {
+        if (m_traceError)
+            return m_traceError->isConfigError() ? Error::config(m_traceError->message)
+                                                 : Error::transient(m_traceError->message);
+        if (!exit.succeeded())
+            return Error::transient("connector " + exit.describe() +
+                                    (exit.stderrTail.empty() ? std::string() : ": " + exit.stderrTail));
+        // Connectors older than stream statuses say "done" by exiting 0: what they touched is complete.
+        for (size_t i = 0; i < m_touched.size(); ++i)
+            if (m_touched[i] && !m_completed[i])
+                SLUICE_TRY(complete(i));
+        return {};
+    }
+
+private:
+    static std::vector<DecoderStream> decoderStreams(const ReadRequest& request) {
+        std::vector<DecoderStream> out;
+        for (const auto& s : request.streams)
+            out.push_back({s.stream.stream.name, s.stream.stream.ns, s.stream.stream.columns});
+        return out;
+    }
+
+    // The declared stream of a descriptor; -1 (with a warning) when the connector names another one.
+    int indexOf(const StreamDescriptor& d, const char* what) {
+        const int i = m_decoder.streamIndex(d.name, d.ns);
+        if (i < 0)
+            m_sink.log(LogLevel::Warn, std::string("ignored a ") + what + " for stream " + streamLabel(d) +
+                                           ", which is not in the configured catalog");
+        return i;
+    }
+
+    Status streamState(const StreamStateEntry& e) {
+        const int i = indexOf(e.stream, "state");
+        if (i < 0)
+            return {};
+        m_touched[size_t(i)] = true;
+        return m_sink.state(size_t(i), e.stateJson);
+    }
+
+    Status complete(size_t i) {
+        m_completed[i] = true;
+        return m_sink.streamComplete(i);
+    }
+
+    Status onMessage(const Message& m) {
+        switch (m.type) {
+        case MessageType::State:
+            return onState(m.state);
+        case MessageType::Log:
+            m_sink.log(m.log.level, m.log.message);
+            return {};
+        case MessageType::Trace:
+            return onTrace(m.trace);
+        default:
+            return {}; // CATALOG, SPEC, CONNECTION_STATUS, CONTROL, unknown: nothing to do during a read
+        }
+    }
+
+    Status onState(const StateMessage& s) {
+        switch (s.type) {
+        case StateType::Stream:
+            return streamState(s.stream);
+        case StateType::Global:
+            // The shared part first: the per-stream states that follow belong to the same checkpoint.
+            SLUICE_TRY(m_sink.globalState(s.sharedStateJson));
+            for (const auto& e : s.streams)
+                SLUICE_TRY(streamState(e));
+            return {};
+        case StateType::Legacy:
+            return m_sink.globalState(s.legacyDataJson);
+        }
+        return {};
+    }
+
+    Status onTrace(const TraceMessage& t) {
+        switch (t.type) {
+        case TraceType::Error:
+            // The connector usually exits right after; what it still prints (states) is kept.
+            m_sink.log(LogLevel::Error,
+                       "connector error: " + t.message +
+                           (t.internalMessage.empty() ? "" : " (" + t.internalMessage + ")"));
+            if (!m_traceError)
+                m_traceError = t;
+            return {};
+        case TraceType::StreamStatus: {
+            if (t.status == StreamStatus::Incomplete)
+                m_sink.log(LogLevel::Warn,
+                           "connector reports stream " + streamLabel(t.stream) + " as incomplete");
+            if (t.status != StreamStatus::Complete)
+                return {};
+            const int i = indexOf(t.stream, "stream status");
+            return i < 0 || m_completed[size_t(i)] ? Status{} : complete(size_t(i));
+        }
+        case TraceType::Estimate: {
+            if (!t.perStream || t.rowEstimate < 0)
+                return {};
+            const int i = indexOf(t.stream, "estimate");
+            if (i >= 0)
+                m_sink.estimate(size_t(i), t.rowEstimate);
+            return {};
+        }
+        case TraceType::Other:
+            break;
+        }
+        return {};
+    }
+
+    RecordSink& m_sink;
+    RecordDecoder m_decoder;
+    DecodedLine m_line;            // reused across lines
+    std::vector<bool> m_touched;   // records or states came through
+    std::vector<bool> m_completed; // streamComplete was called
+    std::optional<TraceMessage> m_traceError;
+};
+
+// The --state file for the request; empty when there is nothing to resume from.
+Result<std::string> stateFileFor(const ReadRequest& request) {
+    std::vector<StreamStateEntry> states;
+    for (const auto& s : request.streams)
+        if (!s.stateJson.empty())
+            states.push_back({{s.stream.stream.name, s.stream.stream.ns}, s.stateJson});
+    if (states.empty() && request.globalStateJson.empty())
+        return std::string();
+    auto file = stateFileJson(states, request.globalStateJson);
+    if (!file)
+        return Error::internal(file.error().message);
+    return *file;
+}
+
+} // namespace
+
+Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
+    if (m_configError)
+        return *m_configError;
+    RunDir dir;
+    if (!dir.ok())
+        return Error::internal("cannot create a private temporary folder for the connector");
+    std::vector<ResolvedStream> streams;
+    for (const auto& s : request.streams)
+        streams.push_back(s.stream);
+    auto config = dir.write("config.json", m_connectorConfigJson);
+    if (!config)
+        return config.error();
+    auto catalog = dir.write("catalog.json", configuredCatalogJson(streams));
+    if (!catalog)
+        return catalog.error();
+    auto state = stateFileFor(request);
+    if (!state)
+        return state.error();
+
+    ChildProcessOptions opts;
+    opts.command = m_command;
+    opts.args.insert(opts.args.end(), {"read", "--config", *config, "--catalog", *catalog});
+    if (!state->empty()) {
+        auto statePath = dir.write("state.json", *state);
+        if (!statePath)
+            return statePath.error();
+        opts.args.insert(opts.args.end(), {"--state", *statePath});
+    }
+    opts.timeoutSeconds = m_timeoutSeconds;
+    opts.killGrace = m_killGrace;
+    sink.log(LogLevel::Info, "running `" + commandLineForDisplay(opts.command) + " " +
+                                 commandLineForDisplay(opts.args) + "`");
+
+    ReadSession session(request, sink);
+    auto exit = runChildProcess(
+        opts, [&](std::string_view line) { return session.onLine(line); },
+        [&](std::string_view line) { session.onStderr(line); });
+    if (!exit)
+        return exit.error();
+    return session.finish(*exit);
+}
+
+} // namespace sluice::core

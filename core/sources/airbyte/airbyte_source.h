@@ -1,0 +1,51 @@
+#pragma once
+
+#include "sources/source.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+// Any command that speaks the Airbyte protocol, run as a child process the way the Airbyte platform runs a
+// connector image: `<command...> spec | check --config C | discover --config C |
+// read --config C --catalog K [--state S]`, with the files in a private temporary folder (0700: the config
+// holds secrets) that is removed afterwards. stdout is the protocol; stderr goes to the log.
+//
+// Configuration (SPEC §7): {"command": [argv...], "config": {the connector's own configuration},
+// "timeout_seconds": N (optional; each run of the command, 0 or absent: none)}.
+class AirbyteSource : public Source {
+public:
+    explicit AirbyteSource(const std::string& configJson);
+
+    Status check() override;
+    Result<std::vector<StreamInfo>> discover() override;
+    Status read(const ReadRequest& request, RecordSink& sink) override;
+
+    // The connector's `connectionSpecification` (a JSON Schema) as JSON text.
+    Result<std::string> spec();
+
+    // How long a stopped connector gets between SIGTERM and SIGKILL (default 2 s).
+    void setKillGrace(std::chrono::milliseconds grace) { m_killGrace = grace; }
+
+private:
+    // The outcome of `spec`, `check` or `discover`: messages of interest and how the process ended.
+    struct ControlRun;
+    Result<ControlRun> runControl(const std::string& verb, bool withConfig);
+    Error controlFailure(const std::string& verb, const ControlRun& run, const std::string& missing) const;
+
+    std::vector<std::string> m_command;
+    std::string m_connectorConfigJson; // never logged: it holds the connector's secrets
+    int m_timeoutSeconds = 0;
+    std::chrono::milliseconds m_killGrace{2000};
+    std::optional<Error> m_configError; // a configuration that cannot be used, reported by every call
+};
+
+// The factory makeSource uses for type "airbyte"; a bad configuration surfaces as a Config error from the
+// first call rather than here, so the signature stays that of the other built-in sources.
+std::unique_ptr<Source> makeAirbyteSource(const std::string& configJson);
+
+} // namespace sluice::core
