@@ -1,4 +1,6 @@
+#include "sources/airbyte/airbyte_source.h"
 #include "sources/demo/demo_source.h"
+#include "sources/file/file_source.h"
 #include "sources/source.h"
 
 namespace sluice::core {
@@ -6,6 +8,10 @@ namespace sluice::core {
 Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::string& configJson) {
     if (type == "demo")
         return makeDemoSource(configJson);
+    if (type == "file")
+        return makeFileSource(configJson);
+    if (type == "airbyte")
+        return makeAirbyteSource(configJson);
     return Error::config("source type `" + type + "` is not available in this build");
 }
 
