@@ -13,6 +13,8 @@ packages=(
   postgresql sqlite3 sqlite-utils python3
   # desktop integration checks and headless screenshots
   desktop-file-utils appstream xvfb xauth
+  # packaging: the man page and the .deb's shared-library dependencies
+  help2man dpkg-dev gzip
 )
 
 missing=()
