@@ -44,7 +44,14 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
         "destination_sync_mode, cursor_field, primary_key) VALUES (?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(connection_id, namespace, name) DO UPDATE SET position=excluded.position, "
         "selected=excluded.selected, sync_mode=excluded.sync_mode, destination_sync_mode=excluded.destination_sync_mode, "
-        "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key");
+        "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key, "
+        // A reconfigured stream (new mode, cursor or key) starts from the schema as it is at its next sync.
+        "json_schema=CASE WHEN sync_mode IS excluded.sync_mode AND destination_sync_mode IS "
+        "excluded.destination_sync_mode AND cursor_field IS excluded.cursor_field AND primary_key IS "
+        "excluded.primary_key THEN json_schema END, "
+        "blocked_reason=CASE WHEN sync_mode IS excluded.sync_mode AND destination_sync_mode IS "
+        "excluded.destination_sync_mode AND cursor_field IS excluded.cursor_field AND primary_key IS "
+        "excluded.primary_key THEN blocked_reason END");
     if (!st)
         return st.error();
     int pos = 0;

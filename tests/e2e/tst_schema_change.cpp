@@ -104,6 +104,12 @@ private slots:
         QCOMPARE(users["status"].toString(), QStringLiteral("blocked"));
         QVERIFY2(users["message"].toString().contains("schema changed: cursor or primary key field `updated_at` was removed"),
                  qPrintable(users["message"].toString()));
+
+        // The user reconfigures the stream with the new cursor: it syncs again.
+        const QString file = h.write("reconfigured.json", QByteArray(connection("propagate_fully"))
+                                                             .replace("[\"updated_at\"]", "[\"changed_at\"]"));
+        QCOMPARE(h.cli({"connection", "update", id, file}).exitCode, 0);
+        QCOMPARE(streamOf(h.cliJson({"sync", id}), "users")["status"].toString(), QStringLiteral("succeeded"));
     }
 };
 
