@@ -1,11 +1,17 @@
 #include "sources/demo/demo_source.h"
+#include "sources/http/http_source.h"
 #include "sources/source.h"
+#include "sources/sqlite/sqlite_source.h"
 
 namespace sluice::core {
 
 Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::string& configJson) {
     if (type == "demo")
         return makeDemoSource(configJson);
+    if (type == "sqlite")
+        return makeSqliteSource(configJson);
+    if (type == "http")
+        return makeHttpSource(configJson);
     return Error::config("source type `" + type + "` is not available in this build");
 }
 
