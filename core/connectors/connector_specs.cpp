@@ -52,14 +52,29 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
         {"http", {"Paged HTTP API", R"json({
   "type": "object", "title": "Paged HTTP API", "required": ["url"], "additionalProperties": false,
   "properties": {
-    "url": {"type": "string", "title": "URL"},
-    "stream_name": {"type": "string", "title": "Stream name"},
-    "records_path": {"type": "string", "title": "Records path", "default": ""},
-    "paging": {"type": "object", "title": "Paging", "additionalProperties": true,
-               "properties": {"type": {"type": "string", "enum": ["none", "page", "offset", "token"]}}},
+    "url": {"type": "string", "title": "URL of the first page (http:// only)"},
+    "stream_name": {"type": "string", "title": "Stream name (default: the URL's last path segment)"},
+    "records_path": {"type": "string", "title": "Records path (dot path to the array; empty: the response)",
+                     "default": ""},
+    "paging": {"type": "object", "title": "Paging", "additionalProperties": false,
+               "properties": {
+                 "type": {"type": "string", "title": "Paging type", "enum": ["none", "page", "offset", "token"]},
+                 "page_param": {"type": "string", "title": "Page number parameter (page; default page)"},
+                 "size_param": {"type": "string",
+                                "title": "Page size parameter (page: default per_page; token: none)"},
+                 "start": {"type": "integer", "title": "First page number (page; default 1)", "minimum": 0},
+                 "offset_param": {"type": "string", "title": "Offset parameter (offset; default offset)"},
+                 "limit_param": {"type": "string", "title": "Limit parameter (offset; default limit)"},
+                 "token_path": {"type": "string",
+                                "title": "Next token or next-page URL path in the response (token; default next)"},
+                 "token_param": {"type": "string", "title": "Token parameter (token; default cursor)"}
+               }},
     "page_size": {"type": "integer", "title": "Page size", "default": 100, "minimum": 1},
     "headers": {"type": "object", "title": "Headers", "additionalProperties": true, "airbyte_secret": true},
-    "cursor_param": {"type": "string", "title": "Cursor query parameter template"}
+    "cursor_param": {"type": "string",
+                     "title": "Query parameter that receives the saved cursor (incremental; inclusive)"},
+    "timeout_seconds": {"type": "integer", "title": "Request timeout (seconds)", "default": 30, "minimum": 1,
+                        "maximum": 3600}
   }})json"}},
         {"airbyte", {"Airbyte connector", R"json({
   "type": "object", "title": "Airbyte-protocol connector", "required": ["command"], "additionalProperties": false,

@@ -1,8 +1,8 @@
 #include "sources/cursor_filter.h"
 
-#include <nlohmann/json.hpp>
-
+#include <charconv>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace sluice::core {
 
@@ -17,6 +17,32 @@ uint64_t hashRecord(std::string_view bytes) {
     return h;
 }
 
+uint64_t hashValues(const std::vector<Value>& values) {
+    std::string bytes;
+    bytes.reserve(256);
+    char buf[32];
+    for (const Value& v : values) {
+        bytes += static_cast<char>('0' + static_cast<int>(v.kind));
+        switch (v.kind) {
+        case Value::Kind::Int:
+        case Value::Kind::Bool:
+            bytes.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr);
+            break;
+        case Value::Kind::Real:
+            bytes.append(buf, std::to_chars(buf, buf + sizeof buf, v.d).ptr);
+            break;
+        case Value::Kind::Text:
+        case Value::Kind::Json:
+            bytes += v.s;
+            break;
+        case Value::Kind::Null:
+            break;
+        }
+        bytes += '\x1f';
+    }
+    return hashRecord(bytes);
+}
+
 namespace {
 std::string hex(uint64_t v) {
     char buf[17];
@@ -24,7 +50,9 @@ std::string hex(uint64_t v) {
     return buf;
 }
 
-json toJ(const Value& v) { return json::parse(v.toJson()); }
+json toJ(const Value& v) {
+    return json::parse(v.toJson());
+}
 
 std::optional<Value> fromJ(const json& j) {
     if (j.is_number_integer())
@@ -56,7 +84,9 @@ json hashes(const std::set<uint64_t>& s) {
 }
 } // namespace
 
-std::string cursorToJson(const Value& v) { return v.toJson(); }
+std::string cursorToJson(const Value& v) {
+    return v.toJson();
+}
 
 std::optional<Value> cursorFromJson(const std::string& text) {
     try {

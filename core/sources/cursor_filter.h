@@ -7,10 +7,13 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::core {
 
 uint64_t hashRecord(std::string_view bytes);
+// hashRecord of a stable rendering of a row's values (kind and value of each), for CursorFilter::offer.
+uint64_t hashValues(const std::vector<Value>& values);
 
 // Incremental reads of the built-in sources (SPEC §2): a record passes when its cursor is above the saved
 // maximum, or equal to it and not among the records already delivered at that maximum (so ties are never

@@ -1,3 +1,4 @@
+#include "recording_sink.h"
 #include "sources/demo/demo_source.h"
 
 #include <QElapsedTimer>
@@ -9,50 +10,9 @@
 
 using namespace sluice::core;
 using nlohmann::json;
+using sluice::test::RecordingSink;
 
 namespace {
-// Records everything a source delivers; can fail on a given record like a destination would.
-class RecordingSink : public RecordSink {
-public:
-    struct State {
-        size_t stream;
-        std::string json;
-        size_t recordsBefore; // records of that stream delivered before the state
-    };
-    std::map<size_t, std::vector<Row>> rows;
-    std::vector<State> states;
-    std::vector<size_t> completed;
-    std::map<size_t, int64_t> estimates;
-    int64_t failOnRecord = -1; // 1-based number of the record to refuse; -1: never
-    int64_t seen = 0;
-    bool keepRows = true;
-
-    Status record(size_t stream, Row&& row) override {
-        if (++seen == failOnRecord)
-            return Error::transient("destination: disk full");
-        if (keepRows)
-            rows[stream].push_back(std::move(row));
-        return {};
-    }
-    Status state(size_t stream, const std::string& stateJson) override {
-        states.push_back({stream, stateJson, rows[stream].size()});
-        return {};
-    }
-    Status streamComplete(size_t stream) override {
-        completed.push_back(stream);
-        return {};
-    }
-    void estimate(size_t stream, int64_t records) override { estimates[stream] = records; }
-
-    std::vector<State> statesOf(size_t stream) const {
-        std::vector<State> out;
-        for (const auto& s : states)
-            if (s.stream == stream)
-                out.push_back(s);
-        return out;
-    }
-};
-
 std::unique_ptr<Source> demo(const json& config) {
     return makeDemoSource(config.dump());
 }

@@ -3,7 +3,6 @@
 #include "sources/cursor_filter.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -57,33 +56,6 @@ std::string withVersion(const std::string& stateJson, int64_t version) {
     json s = json::parse(stateJson);
     s["version"] = version;
     return s.dump();
-}
-
-// A stable serialization of a record for CursorFilter's boundary hashes.
-uint64_t hashValues(const std::vector<Value>& values) {
-    std::string bytes;
-    bytes.reserve(256);
-    char buf[32];
-    for (const Value& v : values) {
-        bytes += static_cast<char>('0' + static_cast<int>(v.kind));
-        switch (v.kind) {
-        case Value::Kind::Int:
-        case Value::Kind::Bool:
-            bytes.append(buf, std::to_chars(buf, buf + sizeof buf, v.i).ptr);
-            break;
-        case Value::Kind::Real:
-            bytes.append(buf, std::to_chars(buf, buf + sizeof buf, v.d).ptr);
-            break;
-        case Value::Kind::Text:
-        case Value::Kind::Json:
-            bytes += v.s;
-            break;
-        case Value::Kind::Null:
-            break;
-        }
-        bytes += '\x1f';
-    }
-    return hashRecord(bytes);
 }
 
 Status fieldError(const char* key, const char* what) {

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "sources/http/http_config.h"
+#include "sources/source.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sluice::core {
+
+class HttpPage;
+
+// The `http` source: one stream read from a paged JSON API over plain HTTP/1.1.
+//
+// Pages: the first request goes to `url`; paging adds the page number, offset or token as query parameters
+// (or follows a next-page URL found at `paging.token_path`). Reading stops at an empty page, at a page
+// shorter than `page_size` (page and offset paging) or when a response has no next token.
+//
+// States: full refresh saves where the next page starts after each page, {"page": n}, {"offset": k} or
+// {"token": "..."}, and a later attempt of the job continues there; the final state is {}. A page is the
+// smallest step: an API's page holds the records between two checkpoints. Incremental reads keep
+// CursorFilter's state with that position as its mid-read "position", send the saved cursor as the
+// `cursor_param` query parameter when one is configured (the API must include records whose cursor equals it)
+// and filter every record client-side, so ties at the boundary are neither lost nor duplicated.
+//
+// Failures: HTTP 429, 408 and 5xx and network errors are retried (Retry-After seconds honoured, else a
+// doubling backoff from 1 s) up to 5 tries, then fail as Transient naming the URL and the status; other 4xx
+// are Config errors. Header values are secrets: registered for redaction and never put into a message.
+class HttpSource : public Source {
+public:
+    struct RetryPolicy {
+        int maxTries = 5;
+        int firstBackoffMs = 1000;
+        int maxWaitMs = 300000;
+    };
+
+    explicit HttpSource(Result<HttpConfig> config);
+
+    void setRetryPolicy(RetryPolicy policy) { m_retry = policy; }
+
+    Status check() override;
+    Result<std::vector<StreamInfo>> discover() override;
+    Status read(const ReadRequest& request, RecordSink& sink) override;
+
+private:
+    using LogFn = std::function<void(const std::string&)>;
+    Result<HttpPage> fetchPage(const HttpUrl& url, int maxTries, const LogFn& warn) const;
+    Result<HttpPage> firstPage() const; // for check and discover
+    Status readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink) const;
+
+    std::optional<HttpConfig> m_config;
+    Status m_configStatus;
+    RetryPolicy m_retry;
+};
+
+// The source for a configuration object; a bad configuration makes every call fail with a Config error.
+std::unique_ptr<Source> makeHttpSource(const std::string& configJson);
+
+} // namespace sluice::core
