@@ -162,11 +162,13 @@ int cmdGenerations(Context& ctx) {
     auto stream = storedStream(ctx.store->db(), c.value(), *name);
     if (!stream)
         return ctx.fail(stream.error());
+    // Generations are kept under the configured namespace, which a file may leave out for a database source.
+    const std::string& ns = c->findStream(*name)->ns;
     StateRepository states(ctx.store->db());
-    auto current = states.currentGeneration(c->id, stream->stream.ns, stream->stream.name);
+    auto current = states.currentGeneration(c->id, ns, stream->stream.name);
     if (!current)
         return ctx.fail(current.error());
-    auto gens = states.generations(c->id, stream->stream.ns, stream->stream.name);
+    auto gens = states.generations(c->id, ns, stream->stream.name);
     if (!gens)
         return ctx.fail(gens.error());
     auto dest = makeDestination(c->destination.type, c->destination.configJson);

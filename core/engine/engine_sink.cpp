@@ -89,8 +89,11 @@ Status EngineSink::streamComplete(size_t stream) {
     b.coveredRows = 0;
     m_buffered -= std::min(m_buffered, n);
     auto st = m_destination.completeStream(batch);
-    if (!st)
+    if (!st) {
+        // The rows went down with the failed transaction: the final state must never be stored without them.
+        b.pendingState.reset();
         return st;
+    }
     b.complete = true;
     faultPoint("after-stream-complete");
     SLUICE_TRY(afterCommit({{stream, n}}));
@@ -144,7 +147,12 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
     }
     if (batches.empty())
         return {};
-    SLUICE_TRY(m_destination.write(batches));
+    if (auto st = m_destination.write(batches); !st) {
+        // Same here: a later flush (finish) must not store these states without the rows they cover.
+        for (auto [i, n] : written)
+            m_streams[i].pendingState.reset();
+        return st;
+    }
     faultPoint("after-destination-commit");
     return afterCommit(written);
 }

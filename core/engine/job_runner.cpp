@@ -190,7 +190,7 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         } else if (stored.value()) {
             seq = stored.value()->seq;
         }
-        auto cp = dest.lastCheckpoint(c.id, p.config.ns, p.config.name);
+        auto cp = dest.lastCheckpoint(c.id, p.resolved.stream.ns, p.resolved.stream.name);
         if (!cp) {
             result.status = cp.error();
             return result;

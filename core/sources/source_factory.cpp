@@ -2,6 +2,7 @@
 #include "sources/demo/demo_source.h"
 #include "sources/file/file_source.h"
 #include "sources/http/http_source.h"
+#include "sources/postgres/postgres_source.h"
 #include "sources/source.h"
 #include "sources/sqlite/sqlite_source.h"
 
@@ -14,6 +15,8 @@ Result<std::unique_ptr<Source>> makeSource(const std::string& type, const std::s
         return makeFileSource(configJson);
     if (type == "sqlite")
         return makeSqliteSource(configJson);
+    if (type == "postgres")
+        return makePostgresSource(configJson);
     if (type == "http")
         return makeHttpSource(configJson);
     if (type == "airbyte")

@@ -4,19 +4,6 @@
 
 namespace sluice::core {
 
-std::string quoteIdent(std::string_view name) {
-    std::string out;
-    out.reserve(name.size() + 2);
-    out.push_back('"');
-    for (char c : name) {
-        if (c == '"')
-            out.push_back('"');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
-
 Database::~Database() {
     if (m_db)
         sqlite3_close_v2(m_db);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "util/result.h"
+#include "util/sql_ident.h"
 
 #include <cstdint>
 #include <memory>
@@ -12,9 +13,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace sluice::core {
-
-// Quotes an SQL identifier ("a""b"): every stream and column name from a source goes through this.
-std::string quoteIdent(std::string_view name);
 
 class Statement;
 

@@ -7,6 +7,13 @@
 #include <string>
 #include <vector>
 
+// QVERIFY for a Status or Result: fails with the error's message.
+#define SLUICE_VERIFY_OK(expr)                                                                               \
+    do {                                                                                                     \
+        const auto& sluice_verify_ = (expr);                                                                 \
+        QVERIFY2(sluice_verify_.ok(), sluice_verify_.ok() ? "" : sluice_verify_.error().message.c_str());    \
+    } while (0)
+
 namespace sluice::test {
 
 // Path of a fixture under tests/data.

@@ -1,9 +1,8 @@
 // Read-only questions about generations, answered from the destination tables themselves.
+#include "destinations/generation_diff.h"
 #include "destinations/sqlite/sqlite_destination.h"
 
 #include <sqlite3.h>
-
-#include <map>
 
 namespace sluice::core {
 
@@ -39,14 +38,6 @@ Result<std::vector<GenerationCount>> countsOf(Database& db, const std::string& t
     }
 }
 
-std::string keyMatch(const SqliteTableLayout& l, const std::string& a, const std::string& b) {
-    std::string out;
-    for (int k : l.keyColumns) {
-        const std::string c = quoteIdent(l.columns[static_cast<size_t>(k)]);
-        out += (out.empty() ? "" : " AND ") + a + "." + c + " IS " + b + "." + c;
-    }
-    return out;
-}
 } // namespace
 
 Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
@@ -80,7 +71,7 @@ Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStrea
 
     const std::string where = " FROM " + quoteIdent(l.finalTable) + " f WHERE f.\"_airbyte_generation_id\" < ?1 AND "
                               "NOT EXISTS (SELECT 1 FROM " + quoteIdent(source) +
-                              " s WHERE s.\"_airbyte_generation_id\" = ?1 AND " + keyMatch(l, "s", "f") + ")";
+                              " s WHERE s.\"_airbyte_generation_id\" = ?1 AND " + l.keyMatch("s", "f", "IS") + ")";
     auto count = m_db.prepare("SELECT count(*)" + where);
     if (!count)
         return count.error();
@@ -126,9 +117,8 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
         return Error::invalid("stream `" + stream.stream.name +
                               "` has no primary key: a diff matches records by key (set `primary_key`)");
     const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
-    GenerationDiff out;
     if (!m_db.tableExists(source))
-        return out;
+        return GenerationDiff{};
 
     std::string cols;
     for (const auto& c : l.columns)
@@ -139,8 +129,8 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
     if (!st)
         return st.error();
 
-    auto load = [&](int64_t g) -> Result<std::map<std::string, std::vector<Value>>> {
-        std::map<std::string, std::vector<Value>> rows;
+    auto load = [&](int64_t g) -> Result<KeyedRows> {
+        KeyedRows rows;
         st->reset();
         st->bind(1, g);
         while (true) {
@@ -152,44 +142,11 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
             std::vector<Value> values;
             for (size_t i = 0; i < l.columns.size(); ++i)
                 values.push_back(columnValue(*st, static_cast<int>(i), stream.stream.columns[i].type));
-            std::string key;
-            for (int k : l.keyColumns)
-                key += values[static_cast<size_t>(k)].toJson() + "\x1f";
+            std::string key = rowKey(values, l.keyColumns);
             rows.emplace(std::move(key), std::move(values));
         }
     };
-    auto before = load(from);
-    if (!before)
-        return before.error();
-    auto after = load(to);
-    if (!after)
-        return after.error();
-
-    auto rowData = [&](const std::vector<Value>& v) {
-        RowData r;
-        for (size_t i = 0; i < v.size(); ++i)
-            r.emplace_back(stream.stream.columns[i].name, v[i]);
-        return r;
-    };
-    for (const auto& [key, v] : after.value()) {
-        auto it = before->find(key);
-        if (it == before->end()) {
-            out.added.push_back(rowData(v));
-            continue;
-        }
-        ChangedRow change;
-        for (int k : l.keyColumns)
-            change.key.emplace_back(stream.stream.columns[static_cast<size_t>(k)].name, v[static_cast<size_t>(k)]);
-        for (size_t i = 0; i < v.size(); ++i)
-            if (!(v[i] == it->second[i]) || v[i].isNull() != it->second[i].isNull())
-                change.fields.push_back({stream.stream.columns[i].name, it->second[i], v[i]});
-        if (!change.fields.empty())
-            out.changed.push_back(std::move(change));
-    }
-    for (const auto& [key, v] : before.value())
-        if (!after->count(key))
-            out.removed.push_back(rowData(v));
-    return out;
+    return diffGenerations(stream.stream, l.keyColumns, from, to, load);
 }
 
 } // namespace sluice::core

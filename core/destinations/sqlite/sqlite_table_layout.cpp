@@ -27,10 +27,6 @@ const char* sqlType(ColumnType t) {
 
 SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs) {
     SqliteTableLayout l;
-    const std::string& name = rs.stream.name;
-    l.finalTable = name;
-    l.historyTable = "_airbyte_raw_" + name;
-    l.stagingTable = "_airbyte_tmp_" + name;
     // SQLite folds identifier case: "Id" and "id" would collide, so later ones get a suffix.
     std::set<std::string> taken;
     for (const char* m : kMetaColumns)
@@ -43,13 +39,7 @@ SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs) {
         l.columns.push_back(n);
         l.sqlTypes.push_back(sqlType(c.type));
     }
-    for (const auto& pk : rs.primaryKey)
-        if (!pk.empty())
-            if (int i = rs.stream.columnIndex(pk[0]); i >= 0)
-                l.keyColumns.push_back(i);
-    if (!rs.cursorField.empty())
-        l.cursorColumn = rs.stream.columnIndex(rs.cursorField[0]);
-    l.cdcColumn = rs.stream.columnIndex("_ab_cdc_deleted_at");
+    l.assignNamesAndRoles(rs, [](const std::string& name) { return name; });
     return l;
 }
 
@@ -62,26 +52,11 @@ std::string SqliteTableLayout::createSql(const std::string& table) const {
     return sql;
 }
 
-std::string SqliteTableLayout::columnList() const {
-    std::string out;
-    for (const auto& c : columns)
-        out += quoteIdent(c) + ",";
-    out += "\"_airbyte_raw_id\",\"_airbyte_extracted_at\",\"_airbyte_generation_id\",\"_airbyte_meta\"";
-    return out;
-}
-
 std::string SqliteTableLayout::insertSql(const std::string& table) const {
     std::string sql = "INSERT INTO " + quoteIdent(table) + " (" + columnList() + ") VALUES (";
     for (size_t i = 0; i < columns.size() + 4; ++i)
         sql += i ? ",?" : "?";
     return sql + ")";
-}
-
-std::string SqliteTableLayout::keyList() const {
-    std::string out;
-    for (int k : keyColumns)
-        out += (out.empty() ? "" : ",") + quoteIdent(columns[static_cast<size_t>(k)]);
-    return out;
 }
 
 std::string SqliteTableLayout::keyIndexName() const { return "_airbyte_pk_" + finalTable; }

@@ -1,0 +1,53 @@
+#include "destinations/generation_diff.h"
+
+namespace sluice::core {
+
+std::string rowKey(const std::vector<Value>& values, const std::vector<int>& keyColumns) {
+    std::string key;
+    for (int k : keyColumns)
+        key += values[static_cast<size_t>(k)].toJson() + "\x1f";
+    return key;
+}
+
+GenerationDiff diffGenerations(const StreamInfo& stream, const std::vector<int>& keyColumns,
+                               const KeyedRows& before, const KeyedRows& after) {
+    GenerationDiff out;
+    auto rowData = [&](const std::vector<Value>& v) {
+        RowData r;
+        for (size_t i = 0; i < v.size(); ++i)
+            r.emplace_back(stream.columns[i].name, v[i]);
+        return r;
+    };
+    for (const auto& [key, v] : after) {
+        auto it = before.find(key);
+        if (it == before.end()) {
+            out.added.push_back(rowData(v));
+            continue;
+        }
+        ChangedRow change;
+        for (int k : keyColumns)
+            change.key.emplace_back(stream.columns[static_cast<size_t>(k)].name, v[static_cast<size_t>(k)]);
+        for (size_t i = 0; i < v.size(); ++i)
+            if (!(v[i] == it->second[i]) || v[i].isNull() != it->second[i].isNull())
+                change.fields.push_back({stream.columns[i].name, it->second[i], v[i]});
+        if (!change.fields.empty())
+            out.changed.push_back(std::move(change));
+    }
+    for (const auto& [key, v] : before)
+        if (!after.count(key))
+            out.removed.push_back(rowData(v));
+    return out;
+}
+
+Result<GenerationDiff> diffGenerations(const StreamInfo& stream, const std::vector<int>& keyColumns,
+                                       int64_t from, int64_t to, const GenerationLoader& load) {
+    auto before = load(from);
+    if (!before)
+        return before.error();
+    auto after = load(to);
+    if (!after)
+        return after.error();
+    return diffGenerations(stream, keyColumns, before.value(), after.value());
+}
+
+} // namespace sluice::core

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "destinations/table_layout.h"
+
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+// The tables one stream uses in a PostgreSQL destination (names and roles: TableLayout, the same names as the
+// SQLite destination's so queries work on both), all in the configured schema, with PostgreSQL's types.
+struct PgTableLayout : TableLayout {
+    std::string schema;
+    std::vector<ColumnType> types;
+
+    static PgTableLayout of(const ResolvedStream& stream, const std::string& schema);
+
+    std::string qualified(const std::string& table) const; // "schema"."table"
+    std::string createSql(const std::string& table) const;
+    std::string copySql(const std::string& qualifiedTable) const;
+    std::string keyIndexName() const;
+    // ORDER BY for "the winner first": greatest cursor (nulls last), then latest extraction, then the latest
+    // row written (ctid: the tables it orders are only ever appended to).
+    std::string winnerOrder() const;
+    // Each key's winner among the rows of `from` matching `where`, as columnList(); without the keys whose
+    // winner is a CDC deletion when `dropDeleted`.
+    std::string winnersSql(const std::string& from, const std::string& where, bool dropDeleted) const;
+    // Upserts each key's winner of `from` into the final table where it is newer than the stored row (SPEC
+    // §2).
+    std::string upsertSql(const std::string& from) const;
+};
+
+const char* pgColumnType(ColumnType t);
+
+} // namespace sluice::core

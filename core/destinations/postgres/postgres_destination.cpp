@@ -1,0 +1,299 @@
+#include "destinations/postgres/postgres_destination.h"
+
+#include "util/pg_value.h"
+#include "util/time_util.h"
+
+#include <charconv>
+
+namespace sluice::core {
+
+namespace {
+const char* kWho = "PostgreSQL destination";
+const char* kCheckpointTable = "_airbyte_sluice_checkpoints";
+
+// $3: the relkinds that count ("rp" tables, "i" indexes).
+const char* kRelationExists = "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+                              "n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 "
+                              "AND strpos($3, c.relkind::text) > 0";
+} // namespace
+
+std::unique_ptr<Destination> makePostgresDestination(const std::string& configJson) {
+    return std::make_unique<PostgresDestination>(parsePgConfig(configJson, kWho));
+}
+
+PostgresDestination::PostgresDestination(Result<PgConfig> config) : m_config(std::move(config)) {}
+
+Status PostgresDestination::open() {
+    if (m_conn.isOpen())
+        return {};
+    if (!m_config)
+        return m_config.error();
+    auto conn = PgConnection::connect(*m_config, kWho);
+    if (!conn)
+        return conn.error();
+    const std::string& schema = m_config->schema;
+    // CREATE SCHEMA IF NOT EXISTS needs the CREATE right on the database even when the schema exists.
+    auto exists = conn->queryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema});
+    if (!exists)
+        return exists.error();
+    if (!exists.value())
+        if (auto created = conn->exec("CREATE SCHEMA IF NOT EXISTS " + quoteIdent(schema)); !created)
+            return pgContext(created.error(), kWho, "creating schema `" + schema + "`");
+    auto table = conn->exec("CREATE TABLE IF NOT EXISTS " + qualifiedName(schema, kCheckpointTable) +
+                            " (connection_id bigint NOT NULL, namespace text NOT NULL, name text NOT NULL, "
+                            "generation_id bigint NOT NULL, seq bigint NOT NULL, state text NOT NULL, "
+                            "updated_at timestamptz NOT NULL, PRIMARY KEY (connection_id, namespace, name))");
+    if (!table)
+        return pgContext(table.error(), kWho, "creating tables in schema `" + schema + "`");
+    m_conn = std::move(conn.value());
+    return {};
+}
+
+Status PostgresDestination::check() {
+    SLUICE_TRY(open());
+    // A table created and rolled back proves the rights without leaving anything behind.
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    auto probe =
+        m_conn.exec("CREATE TABLE " + qualifiedName(m_config->schema, "_airbyte_sluice_probe") + " (x int)");
+    if (!probe)
+        return pgContext(probe.error(), kWho, "creating tables in schema `" + m_config->schema + "`");
+    return {};
+}
+
+Result<bool> PostgresDestination::tableExists(const std::string& schema, const std::string& table) {
+    auto r = m_conn.queryValue(kRelationExists, {schema, table, "rp"});
+    if (!r)
+        return r.error();
+    return r.value().has_value();
+}
+
+Result<std::optional<DestinationCheckpoint>>
+PostgresDestination::lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) {
+    SLUICE_TRY(open());
+    auto r = m_conn.query("SELECT generation_id, seq, state FROM " +
+                              qualifiedName(m_config->schema, kCheckpointTable) +
+                              " WHERE connection_id = $1 AND namespace = $2 AND name = $3",
+                          {std::to_string(connectionId), ns, name});
+    if (!r)
+        return r.error();
+    if (r->rows() == 0)
+        return std::optional<DestinationCheckpoint>{};
+    return std::optional<DestinationCheckpoint>{
+        DestinationCheckpoint{r->getInt(0, 0), r->getInt(0, 1), r->get(0, 2)}};
+}
+
+Status PostgresDestination::begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) {
+    SLUICE_TRY(open());
+    m_connectionId = connectionId;
+    m_streams.clear();
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    for (size_t i = 0; i < plans.size(); ++i) {
+        auto s = std::make_unique<StreamState>();
+        s->plan = plans[i];
+        s->layout = PgTableLayout::of(plans[i].stream, m_config->schema);
+        auto st = prepareStream(*s, i);
+        if (!st)
+            return pgContext(st.error(), kWho, "stream `" + plans[i].stream.stream.name + "`");
+        m_streams.push_back(std::move(s));
+    }
+    return tx.commit();
+}
+
+Status PostgresDestination::ensureColumns(const std::string& table, const PgTableLayout& l) {
+    auto have =
+        m_conn.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
+                     "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+                     {l.schema, table});
+    if (!have)
+        return have.error();
+    std::vector<std::string> names;
+    for (int r = 0; r < have->rows(); ++r)
+        names.push_back(have->get(r, 0));
+    // A stream that gained fields gets columns; columns it no longer has stay, unfilled.
+    for (size_t i = 0; i < l.columns.size(); ++i)
+        if (std::find(names.begin(), names.end(), l.columns[i]) == names.end())
+            SLUICE_TRY(m_conn.exec("ALTER TABLE " + l.qualified(table) + " ADD COLUMN " +
+                                   quoteIdent(l.columns[i]) + " " + pgColumnType(l.types[i])));
+    return {};
+}
+
+Status PostgresDestination::ensureKeyIndex(const PgTableLayout& l) {
+    if (l.keyColumns.empty())
+        return {};
+    auto exists = m_conn.queryValue(kRelationExists, {l.schema, l.keyIndexName(), "i"});
+    if (!exists)
+        return exists.error();
+    if (exists.value())
+        return {};
+    // The table may hold several versions per key (it was not deduplicated before): keep each key's winner.
+    const std::string t = l.qualified(l.finalTable);
+    SLUICE_TRY(m_conn.exec("DELETE FROM " + t +
+                           " WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER "
+                           "(PARTITION BY " +
+                           l.keyList() + " ORDER BY " + l.winnerOrder() + ") AS rn FROM " + t +
+                           ") w WHERE rn > 1)"));
+    return m_conn.exec("CREATE UNIQUE INDEX IF NOT EXISTS " + quoteIdent(l.keyIndexName()) + " ON " + t +
+                       " (" + l.keyList() + ")");
+}
+
+Status PostgresDestination::prepareStream(StreamState& s, size_t index) {
+    const auto& l = s.layout;
+    const bool dedupe = s.plan.stream.mode.isDedupe();
+    SLUICE_TRY(m_conn.exec(l.createSql(l.finalTable)));
+    SLUICE_TRY(ensureColumns(l.finalTable, l));
+    if (dedupe) {
+        SLUICE_TRY(m_conn.exec(l.createSql(l.historyTable)));
+        SLUICE_TRY(ensureColumns(l.historyTable, l));
+        SLUICE_TRY(ensureKeyIndex(l));
+    }
+    if (s.plan.minimumGeneration > 0) {
+        // Staging survives only for a later attempt of the same generation, whose checkpoint covers it.
+        auto cp = lastCheckpoint(m_connectionId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
+        if (!cp)
+            return cp.error();
+        auto staged = tableExists(l.schema, l.stagingTable);
+        if (!staged)
+            return staged.error();
+        const bool reuse =
+            cp.value() && cp.value()->generation == s.plan.generation && !s.plan.clear && *staged;
+        if (!reuse)
+            SLUICE_TRY(m_conn.exec("DROP TABLE IF EXISTS " + l.qualified(l.stagingTable)));
+        SLUICE_TRY(m_conn.exec(l.createSql(l.stagingTable)));
+        SLUICE_TRY(ensureColumns(l.stagingTable, l));
+        s.target = Target::Staging;
+        return {};
+    }
+    s.target = dedupe ? Target::HistoryAndFinal : Target::Final;
+    if (s.target == Target::HistoryAndFinal) {
+        s.batchTable = quoteIdent("_sluice_batch_" + std::to_string(index));
+        SLUICE_TRY(m_conn.exec("DROP TABLE IF EXISTS pg_temp." + s.batchTable));
+        SLUICE_TRY(
+            m_conn.exec("CREATE TEMP TABLE " + s.batchTable + " (LIKE " + l.qualified(l.finalTable) + ")"));
+    }
+    return {};
+}
+
+void PostgresDestination::fitRow(const StreamState& s, Row& row) const {
+    const auto& columns = s.plan.stream.stream.columns;
+    const auto& types = s.layout.types;
+    for (size_t i = 0; i < row.values.size() && i < types.size(); ++i) {
+        Value& v = row.values[i];
+        if (pgAccepts(types[i], v) || (coerceTo(types[i], v) && pgAccepts(types[i], v)))
+            continue;
+        v = Value::null();
+        row.changes.push_back({columns[i].name});
+    }
+}
+
+Status PostgresDestination::writeRows(StreamState& s, std::vector<Row>& rows) {
+    if (rows.empty())
+        return {};
+    const auto& l = s.layout;
+    const size_t n = l.columns.size();
+    char generation[24];
+    const std::string_view gen(
+        generation,
+        std::to_chars(generation, generation + sizeof generation, s.plan.generation).ptr - generation);
+    m_copy.clear();
+    std::string rawId;
+    for (Row& row : rows) {
+        fitRow(s, row);
+        m_stamper.uuid(rawId);
+        const std::string& extracted =
+            m_stamper.extractedAt(row.extractedAtMs ? row.extractedAtMs : nowMillis());
+        const std::string& meta = m_stamper.meta(s.plan.syncId, row);
+        for (size_t i = 0; i < n; ++i) {
+            appendCopyField(m_copy, i < row.values.size() ? row.values[i] : Value());
+            m_copy += '\t';
+        }
+        m_copy.append(rawId).append(1, '\t').append(extracted).append(1, '\t').append(gen).append(1, '\t');
+        appendCopyText(m_copy, meta);
+        m_copy += '\n';
+    }
+    if (s.target != Target::HistoryAndFinal)
+        return m_conn.copyIn(
+            l.copySql(l.qualified(s.target == Target::Staging ? l.stagingTable : l.finalTable)), m_copy);
+    // Dedupe: every version goes to the history table; each key's winner of the batch is upserted.
+    SLUICE_TRY(m_conn.exec("TRUNCATE " + s.batchTable));
+    SLUICE_TRY(m_conn.copyIn(l.copySql(s.batchTable), m_copy));
+    SLUICE_TRY(m_conn.exec("INSERT INTO " + l.qualified(l.historyTable) + " (" + l.columnList() +
+                           ") SELECT " + l.columnList() + " FROM " + s.batchTable));
+    SLUICE_TRY(m_conn.exec(l.upsertSql(s.batchTable)));
+    if (l.cdcColumn < 0)
+        return {};
+    std::string match;
+    for (int k : l.keyColumns) {
+        const std::string c = quoteIdent(l.columns[static_cast<size_t>(k)]);
+        match += " AND f." + c + " = b." + c;
+    }
+    return m_conn.exec("DELETE FROM " + l.qualified(l.finalTable) + " f USING " + s.batchTable +
+                       " b WHERE f." + quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]) +
+                       " IS NOT NULL" + match);
+}
+
+Status PostgresDestination::saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c) {
+    return m_conn.exec(
+        "INSERT INTO " + qualifiedName(m_config->schema, kCheckpointTable) +
+            " (connection_id, namespace, name, generation_id, seq, state, updated_at) VALUES "
+            "($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (connection_id, namespace, name) DO UPDATE "
+            "SET generation_id = EXCLUDED.generation_id, seq = EXCLUDED.seq, state = EXCLUDED.state, "
+            "updated_at = EXCLUDED.updated_at",
+        {std::to_string(m_connectionId), s.plan.stream.stream.ns, s.plan.stream.stream.name,
+         std::to_string(c.generation), std::to_string(c.seq), c.stateJson});
+}
+
+Status PostgresDestination::write(std::vector<StreamBatch>& batches) {
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    for (auto& b : batches) {
+        if (b.stream >= m_streams.size())
+            return Error::internal("write to an unknown stream index");
+        StreamState& s = *m_streams[b.stream];
+        if (auto st = writeRows(s, b.rows); !st)
+            return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
+        if (b.checkpoint)
+            SLUICE_TRY(saveCheckpoint(s, *b.checkpoint));
+    }
+    return tx.commit();
+}
+
+Status PostgresDestination::swapIn(StreamState& s) {
+    const auto& l = s.layout;
+    const std::string finalT = l.qualified(l.finalTable);
+    // Old generations vanish and the new one appears in one commit: readers never see a gap.
+    SLUICE_TRY(m_conn.exec("DROP TABLE IF EXISTS " + finalT));
+    if (!s.plan.stream.mode.isDedupe())
+        return m_conn.exec("ALTER TABLE " + l.qualified(l.stagingTable) + " RENAME TO " +
+                           quoteIdent(l.finalTable));
+    const std::string history = l.qualified(l.historyTable);
+    SLUICE_TRY(m_conn.exec("DROP TABLE IF EXISTS " + history));
+    SLUICE_TRY(m_conn.exec("ALTER TABLE " + l.qualified(l.stagingTable) + " RENAME TO " +
+                           quoteIdent(l.historyTable)));
+    SLUICE_TRY(m_conn.exec(l.createSql(l.finalTable)));
+    SLUICE_TRY(m_conn.exec("INSERT INTO " + finalT + " (" + l.columnList() + ") " +
+                           l.winnersSql(history, "", true)));
+    return m_conn.exec("CREATE UNIQUE INDEX " + quoteIdent(l.keyIndexName()) + " ON " + finalT + " (" +
+                       l.keyList() + ")");
+}
+
+Status PostgresDestination::completeStream(StreamBatch& batch) {
+    if (batch.stream >= m_streams.size() || !batch.checkpoint)
+        return Error::internal("completeStream needs a known stream and a final checkpoint");
+    StreamState& s = *m_streams[batch.stream];
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    if (s.plan.clear && s.target == Target::Staging)
+        SLUICE_TRY(m_conn.exec("TRUNCATE " + s.layout.qualified(s.layout.stagingTable)));
+    else if (auto st = writeRows(s, batch.rows); !st)
+        return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
+    if (s.target == Target::Staging)
+        if (auto swapped = swapIn(s); !swapped)
+            return pgContext(swapped.error(), kWho, "swapping in stream `" + s.plan.stream.stream.name + "`");
+    SLUICE_TRY(saveCheckpoint(s, *batch.checkpoint));
+    return tx.commit();
+}
+
+} // namespace sluice::core

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "destinations/destination.h"
+#include "destinations/postgres/pg_table_layout.h"
+#include "destinations/record_stamper.h"
+#include "util/pg_connection.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice::core {
+
+// The `postgres` destination: the SQLite destination's semantics on a PostgreSQL schema. One table per
+// stream, generations, staging with an atomic swap, dedupe by primary key, and checkpoints committed in the
+// same transaction as the rows they cover. Rows are loaded with COPY; dedupe streams COPY each batch into a
+// temporary table, append it to the history table and upsert each key's winner into the final table.
+class PostgresDestination : public Destination {
+public:
+    explicit PostgresDestination(Result<PgConfig> config);
+
+    Status check() override;
+    Status begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) override;
+    Status write(std::vector<StreamBatch>& batches) override;
+    Status completeStream(StreamBatch& finalBatch) override;
+    Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
+                                                                const std::string& name) override;
+    Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
+                                              size_t maxStaleRows) override;
+    Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
+    Result<int64_t> rowCount(const ResolvedStream& stream) override;
+
+private:
+    enum class Target { Final, HistoryAndFinal, Staging };
+    struct StreamState {
+        StreamWritePlan plan;
+        PgTableLayout layout;
+        Target target = Target::Final;
+        std::string batchTable; // the temporary table a dedupe batch goes through (HistoryAndFinal)
+    };
+
+    Status open();
+    Status prepareStream(StreamState& s, size_t index);
+    Status writeRows(StreamState& s, std::vector<Row>& rows);
+    Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
+    Status swapIn(StreamState& s);
+    Result<bool> tableExists(const std::string& schema, const std::string& table);
+    Status ensureColumns(const std::string& table, const PgTableLayout& layout);
+    Status ensureKeyIndex(const PgTableLayout& layout);
+    // Makes every value storable in its column; what cannot be is NULLed and listed in the row's changes.
+    void fitRow(const StreamState& s, Row& row) const;
+
+    Result<PgConfig> m_config;
+    PgConnection m_conn;
+    int64_t m_connectionId = 0;
+    std::vector<std::unique_ptr<StreamState>> m_streams;
+    RecordStamper m_stamper;
+    std::string m_copy; // the COPY text of the batch being written (reused)
+};
+
+std::unique_ptr<Destination> makePostgresDestination(const std::string& configJson);
+
+} // namespace sluice::core
