@@ -80,7 +80,6 @@ public:
     Result<std::vector<LogLine>> logs(int64_t jobId, std::optional<int> attempt = std::nullopt);
 
 private:
-    Result<JobRecord> readJob(Statement& st);
     Database& m_db;
 };
 

@@ -45,6 +45,13 @@ public:
     // Runs a one-value query; nullopt when it returned no row or NULL.
     Result<std::optional<int64_t>> queryInt(std::string_view sql);
 
+    // Prepares `sql`, binds `args` to ?1, ?2, ... and runs it (a statement that returns no rows).
+    template <typename... Args>
+    Status execute(std::string_view sql, const Args&... args);
+    // Runs a query with `args` bound and calls onRow(Statement&) for each row.
+    template <typename F, typename... Args>
+    Status forEachRow(std::string_view sql, F&& onRow, const Args&... args);
+
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;
@@ -70,6 +77,12 @@ public:
     Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind(int index, const std::optional<int64_t>& value);
+    template <typename... Args>
+    Statement& bindAll(const Args&... args) {
+        int i = 0;
+        (bind(++i, args), ...);
+        return *this;
+    }
 
     // Advances: true when a row is available, false when done; an error is kept in lastError().
     Result<bool> step();
@@ -108,5 +121,35 @@ private:
     Status m_begin;
     bool m_done = false;
 };
+
+template <typename... Args>
+Status Database::execute(std::string_view sql, const Args&... args) {
+    auto st = prepare(sql);
+    if (!st)
+        return st.error();
+    st->bindAll(args...);
+    return st->run();
+}
+
+template <typename F, typename... Args>
+Status Database::forEachRow(std::string_view sql, F&& onRow, const Args&... args) {
+    auto st = prepare(sql);
+    if (!st)
+        return st.error();
+    st->bindAll(args...);
+    while (true) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            return {};
+        onRow(*st);
+    }
+}
+
+// NULL for an empty string: optional text columns store NULL, not ''.
+inline std::optional<std::string> nullIfEmpty(const std::string& s) {
+    return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
 
 } // namespace sluice::core
