@@ -15,20 +15,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string typeName(const json& v) {
-    if (v.is_null())
-        return "null";
-    if (v.is_boolean())
-        return "a boolean";
-    if (v.is_number())
-        return "a number";
-    if (v.is_string())
-        return "a string";
-    if (v.is_array())
-        return "an array";
-    return "an object";
-}
-
 Result<FieldPath> parsePath(const json& v, const std::string& where, const std::string& key) {
     FieldPath path;
     if (v.is_string()) {
@@ -36,11 +22,11 @@ Result<FieldPath> parsePath(const json& v, const std::string& where, const std::
         return path;
     }
     if (!v.is_array())
-        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " + typeName(v));
+        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " + describeJsonType(v));
     for (const auto& p : v) {
         if (!p.is_string())
             return Error::invalid(where + ": `" + key + "` must contain field names (strings), found " +
-                                  typeName(p));
+                                  describeJsonType(p));
         path.push_back(p.get<std::string>());
     }
     return path;
@@ -49,7 +35,7 @@ Result<FieldPath> parsePath(const json& v, const std::string& where, const std::
 Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const std::string& where) {
     const std::string at = "streams[" + std::to_string(index) + "]";
     if (!s.is_object())
-        return Error::invalid(where + ": `" + at + "` must be an object, found " + typeName(s));
+        return Error::invalid(where + ": `" + at + "` must be an object, found " + describeJsonType(s));
     ConfiguredStreamConfig out;
     if (!s.contains("name"))
         return Error::invalid(where + ": missing required key `" + at + ".name`");
@@ -111,7 +97,7 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
     if (j.is_null())
         return out;
     if (!j.is_object())
-        return Error::invalid(where + ": `settings` must be an object, found " + typeName(j));
+        return Error::invalid(where + ": `settings` must be an object, found " + describeJsonType(j));
     static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy", "schedule",
                                                    "retry"};
     for (auto it = j.begin(); it != j.end(); ++it)
@@ -200,7 +186,7 @@ Result<ConnectorConfig> parseConnector(const json& root, const char* key, Connec
     const json& c = root[key];
     if (!c.is_object())
         return Error::invalid(where + ": `" + key + "` must be an object with `type` and `config`, found " +
-                              typeName(c));
+                              describeJsonType(c));
     if (!c.contains("type"))
         return Error::invalid(where + ": missing required key `" + std::string(key) + ".type`");
     if (!c["type"].is_string())
@@ -257,7 +243,7 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         return Error::invalid(where + ": not valid JSON: " + msg);
     }
     if (!root.is_object())
-        return Error::invalid(where + ": a connection file must hold a JSON object, found " + typeName(root));
+        return Error::invalid(where + ": a connection file must hold a JSON object, found " + describeJsonType(root));
     static const std::vector<std::string> known = {"name", "source", "destination", "streams", "settings"};
     for (const auto& k : {"name", "source", "destination", "streams"})
         if (!root.contains(k))
@@ -285,7 +271,7 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 
     const json& streams = root["streams"];
     if (!streams.is_array())
-        return Error::invalid(where + ": `streams` must be a list of stream objects, found " + typeName(streams));
+        return Error::invalid(where + ": `streams` must be a list of stream objects, found " + describeJsonType(streams));
     for (size_t i = 0; i < streams.size(); ++i) {
         auto s = parseStream(streams[i], i, where);
         if (!s)

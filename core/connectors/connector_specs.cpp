@@ -112,22 +112,6 @@ const std::map<std::string, SpecEntry>& specsFor(ConnectorRole role) {
     return role == ConnectorRole::Source ? sourceSpecs() : destinationSpecs();
 }
 
-std::string jsonTypeName(const json& v) {
-    if (v.is_null())
-        return "null";
-    if (v.is_boolean())
-        return "a boolean";
-    if (v.is_number_integer())
-        return "an integer";
-    if (v.is_number())
-        return "a number";
-    if (v.is_string())
-        return "a string";
-    if (v.is_array())
-        return "an array";
-    return "an object";
-}
-
 bool matchesType(const json& v, const std::string& type) {
     if (type == "string")
         return v.is_string();
@@ -146,7 +130,7 @@ bool matchesType(const json& v, const std::string& type) {
 
 Status validateObject(const json& schema, json& value, const std::string& where, const std::string& prefix) {
     if (!value.is_object())
-        return Error::invalid(where + ": `" + prefix + "` must be an object, found " + jsonTypeName(value));
+        return Error::invalid(where + ": `" + prefix + "` must be an object, found " + describeJsonType(value));
     const json props = schema.value("properties", json::object());
     for (const auto& req : schema.value("required", json::array())) {
         const auto key = req.get<std::string>();
@@ -173,7 +157,7 @@ Status validateObject(const json& schema, json& value, const std::string& where,
         if (!type.empty() && !matchesType(v, type))
             return Error::invalid(where + ": `" + path + "` must be " +
                                   (type == "integer" ? std::string("an integer") : "a " + type) + ", found " +
-                                  jsonTypeName(v));
+                                  describeJsonType(v));
         if (type == "integer" && v.is_number_float())
             v = static_cast<int64_t>(v.get<double>());
         if (ps.contains("enum")) {
@@ -195,7 +179,7 @@ Status validateObject(const json& schema, json& value, const std::string& where,
             for (size_t i = 0; i < v.size(); ++i)
                 if (!matchesType(v[i], itemType))
                     return Error::invalid(where + ": `" + path + "[" + std::to_string(i) + "]` must be a " +
-                                          itemType + ", found " + jsonTypeName(v[i]));
+                                          itemType + ", found " + describeJsonType(v[i]));
         }
         if (type == "object" && ps.contains("properties")) {
             SLUICE_TRY(validateObject(ps, v, where, path));
@@ -220,6 +204,22 @@ void collectSecrets(const json& schema, const std::string& pointer, std::vector<
 }
 
 } // namespace
+
+std::string describeJsonType(const json& v) {
+    if (v.is_null())
+        return "null";
+    if (v.is_boolean())
+        return "a boolean";
+    if (v.is_number_integer())
+        return "an integer";
+    if (v.is_number())
+        return "a number";
+    if (v.is_string())
+        return "a string";
+    if (v.is_array())
+        return "an array";
+    return "an object";
+}
 
 std::vector<std::string> connectorTypes(ConnectorRole role) {
     std::vector<std::string> out;

@@ -31,4 +31,7 @@ void maskSecrets(ConnectorRole role, const std::string& type, nlohmann::json& co
 
 inline constexpr const char* kSecretMask = "**********";
 
+// "a string", "an integer", ...: how validation messages name the JSON type that was found.
+std::string describeJsonType(const nlohmann::json& value);
+
 } // namespace sluice::core
