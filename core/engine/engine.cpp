@@ -14,6 +14,7 @@
 #include "util/logging.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QTimeZone>
 #include <QTimer>
 #include <nlohmann/json.hpp>
@@ -62,6 +63,7 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<DiffReport>();
     qRegisterMetaType<RefreshPreview>();
     qRegisterMetaType<RefreshChoice>();
+    qRegisterMetaType<RowSet>();
     qRegisterMetaType<QVector<RefreshChoice>>();
 }
 
@@ -282,6 +284,36 @@ void Engine::discoverStreams(int token, const QString& json) {
         }
     }
     emit discoverFinished(result);
+}
+
+void Engine::exportCsv(const QString& path, const RowSet& rows) {
+    if (hop([this, path, rows] { exportCsv(path, rows); }))
+        return;
+    auto field = [](const QString& v) {
+        if (!v.contains(QLatin1Char(',')) && !v.contains(QLatin1Char('"')) &&
+            !v.contains(QLatin1Char('\n')) && !v.contains(QLatin1Char('\r')))
+            return v;
+        QString quoted = v;
+        quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
+        return QLatin1Char('"') + quoted + QLatin1Char('"');
+    };
+    auto line = [&](const QStringList& cells) {
+        QStringList out;
+        for (const auto& c : cells)
+            out << field(c);
+        return out.join(QLatin1Char(',')) + QStringLiteral("\r\n");
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        emit exportFinished(path, file.errorString());
+        return;
+    }
+    QString text = line(rows.columns);
+    for (const auto& r : rows.rows)
+        text += line(r);
+    const QByteArray bytes = text.toUtf8();
+    const bool ok = file.write(bytes) == bytes.size() && file.flush();
+    emit exportFinished(path, ok ? QString() : file.errorString());
 }
 
 EngineThread::EngineThread(std::string home) {

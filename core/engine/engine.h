@@ -60,6 +60,8 @@ public slots:
     void loadAggregate(qint64 connectionId, const QString& stream, const QString& column);
     void loadDiff(qint64 connectionId, const QString& stream, qint64 from, qint64 to);
     void loadRefreshPreview(qint64 connectionId, const QStringList& streams);
+    // Writes rows as CSV (RFC 4180) to `path`; answers with exportFinished.
+    void exportCsv(const QString& path, const sluice::core::RowSet& rows);
 
 signals:
     void started();
@@ -83,6 +85,7 @@ signals:
     void aggregateLoaded(const sluice::core::AggregateReport& report);
     void diffLoaded(const sluice::core::DiffReport& report);
     void refreshPreviewLoaded(const sluice::core::RefreshPreview& preview);
+    void exportFinished(const QString& path, const QString& error);
     void errorOccurred(const QString& message);
 
 private:

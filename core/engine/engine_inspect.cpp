@@ -102,6 +102,8 @@ DiffReport diffReport(Database& store, const ConnectionConfig& c, const QString&
         out.error = q(open.error().message);
         return out;
     }
+    for (const auto& k : open->stream.primaryKey)
+        out.keyColumns << q(fieldPathToString(k));
     auto d = open->destination->diff(open->stream, from, to);
     if (!d) {
         out.error = q(d.error().message);

@@ -127,7 +127,9 @@ ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) 
     d.name = q(c.name);
     d.sourceType = q(c.source.type);
     d.destinationType = q(c.destination.type);
-    d.json = q(connectionToJson(c, true));
+    ConnectionConfig fileFormat = c;
+    fileFormat.id = 0; // the file format has no id: the store gives it
+    d.json = q(connectionToJson(fileFormat, true));
 
     ConnectionRepository repo(store);
     StateRepository states(store);

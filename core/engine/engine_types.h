@@ -185,6 +185,7 @@ struct DiffReport {
     qint64 connectionId = 0;
     QString stream;
     qint64 from = 0, to = 0;
+    QStringList keyColumns; // the primary key the rows are matched by
     RowSet added, removed;
     QVector<ChangedRowInfo> changed;
     QString error;
@@ -249,3 +250,4 @@ Q_DECLARE_METATYPE(sluice::core::RefreshChoice)
 Q_DECLARE_METATYPE(sluice::core::CheckResult)
 Q_DECLARE_METATYPE(sluice::core::DiscoverResult)
 Q_DECLARE_METATYPE(sluice::core::SaveResult)
+Q_DECLARE_METATYPE(sluice::core::RowSet)

@@ -1,6 +1,8 @@
 #include "engine/first_start.h"
 
+#include "catalog/stream.h"
 #include "config/connection_config.h"
+#include "sources/source.h"
 #include "store/connection_repository.h"
 #include "store/settings_repository.h"
 #include "util/logging.h"
@@ -48,6 +50,11 @@ Result<std::optional<int64_t>> initialiseHome(Database& store, const std::string
         if (!id)
             return id.error();
         created = id.value();
+        // The demo's streams are known without a sync: the table shows their columns, cursor and key at once.
+        if (auto source = makeSource(config->source.type, config->source.configJson))
+            if (auto streams = source.value()->discover())
+                for (const auto& s : streams.value())
+                    (void)connections.setStreamSchema(id.value(), s.ns, s.name, streamToJson(s));
         logger("engine")->info("first start: created the demo connection (id {})", id.value());
     }
     SLUICE_TRY(settings.set(kHomeInitialisedKey, "1"));

@@ -103,13 +103,9 @@ QString validateStreamChoice(const StreamRow& row) {
     if (!mode)
         return QStringLiteral("`%1` is not one of Sluice's sync modes").arg(row.mode);
     const ConfiguredStreamConfig config = configOf(row);
-    if (row.schemaJson.isEmpty()) {
-        if (mode->needsCursor() && row.cursor.isEmpty() && row.configuredCursor.isEmpty())
-            return QStringLiteral("%1 needs a cursor: pick one").arg(row.mode);
-        if (mode->needsPrimaryKey() && row.primaryKey.isEmpty() && row.configuredKey.isEmpty())
-            return QStringLiteral("%1 needs a primary key: pick one").arg(row.mode);
-        return {};
-    }
+    if (row.schemaJson.isEmpty())
+        return {}; // the source has not been asked yet: its cursor and key are unknown, the engine checks
+                   // first
     auto info = streamFromJson(row.schemaJson.toStdString());
     if (!info)
         return q(info.error().message);
@@ -126,6 +122,7 @@ QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>&
             *error = QStringLiteral("the connection is not valid JSON: %1").arg(QString::fromUtf8(e.what()));
         return connectionJson;
     }
+    root.erase("id"); // the file format has no id: the store gives it
     if (!root.contains("streams") || !root["streams"].is_array())
         root["streams"] = json::array();
     json& streams = root["streams"];
@@ -160,6 +157,10 @@ QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>&
 bool changeNeedsRefresh(const StreamRow& before, const StreamRow& after) {
     if (!after.selected || before.generation < 0)
         return false; // never synced: there is nothing to re-import
+    // A full refresh without dedupe re-imports everything on every sync: the next sync is the refresh.
+    auto mode = modeFromLabel(after.mode.toStdString());
+    if (!mode || !isRefreshAvailable(*mode, RefreshKind::Retain))
+        return false;
     return before.mode != after.mode || before.configuredCursor != after.configuredCursor ||
            before.configuredKey != after.configuredKey;
 }

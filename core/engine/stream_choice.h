@@ -13,7 +13,7 @@ StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const Configured
 ConfiguredStreamConfig defaultStreamConfig(const StreamInfo& info);
 
 // Checks a stream's mode, cursor and key with the engine's own rules (resolveStream) against the stream's
-// known schema; empty when valid. Without a schema only what the mode needs is checked.
+// known schema; empty when valid, or when the schema is not known yet (the engine checks before a job).
 QString validateStreamChoice(const StreamRow& row);
 
 // The connection JSON with each stream's selection, mode, cursor and key taken from `rows` (matched by
@@ -21,8 +21,8 @@ QString validateStreamChoice(const StreamRow& row);
 QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>& rows,
                         QString* error = nullptr);
 
-// True when a change from `before` to `after` needs a refresh to take effect (SPEC §4): a selected stream
-// whose mode, cursor or primary key changed after it was synced.
+// True when a change from `before` to `after` needs a refresh to take effect (SPEC §4): a selected, synced
+// stream whose mode, cursor or primary key changed, in a mode that can be refreshed (retaining records).
 bool changeNeedsRefresh(const StreamRow& before, const StreamRow& after);
 
 } // namespace sluice::core

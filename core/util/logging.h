@@ -14,6 +14,9 @@ void initLogging(const std::string& home, bool verboseConsole = false);
 // A named logger per subsystem ("store", "engine", "source", "destination", "cli", "ui", "scheduler").
 std::shared_ptr<spdlog::logger> logger(const std::string& name);
 
+// The level of every logger: "debug", "info", "warn" or "error" (the GUI's preference).
+void setLogLevel(const std::string& level);
+
 // Any value registered here is replaced by ********** in every log line, file or GUI.
 void registerSecret(const std::string& value);
 std::string redactSecrets(std::string text);
