@@ -1,5 +1,7 @@
 #include "format.h"
 
+#include "connectors/connector_specs.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QLocale>
@@ -120,6 +122,11 @@ QString sourceIconPath(const QString& type) {
 QString destinationIconPath(const QString& type) {
     const QString path = QStringLiteral(":/icons/destination-%1.svg").arg(type);
     return QFile::exists(path) ? path : QStringLiteral(":/icons/destination-sqlite.svg");
+}
+
+QString displayName(bool source, const QString& type) {
+    return QString::fromStdString(core::connectorDisplayName(
+        source ? core::ConnectorRole::Source : core::ConnectorRole::Destination, type.toStdString()));
 }
 
 QString errorColorName() {

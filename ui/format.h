@@ -15,6 +15,7 @@ QString formatCount(qint64 n);           // "12,345"; "—" for a negative (unkn
 QString formatNumber(double v);          // up to 2 decimals, grouped
 QIcon statusIcon(const QString& status); // running, succeeded, failed, ...
 QString sourceIconPath(const QString& type);
+QString displayName(bool source, const QString& type); // "Demo generator", "SQLite"
 QString destinationIconPath(const QString& type);
 
 // Text colour for error messages: readable on light and dark backgrounds.

@@ -71,8 +71,11 @@ void MainWindow::buildLayout() {
     m_connectionView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_connectionView->setTabKeyNavigation(false);
     m_connectionView->verticalHeader()->hide();
-    m_connectionView->horizontalHeader()->setStretchLastSection(true);
     m_connectionView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The name takes what is left (elided when long): the list never scrolls sideways.
+    m_connectionView->horizontalHeader()->setSectionResizeMode(ConnectionListModel::Name,
+                                                               QHeaderView::Stretch);
+    m_connectionView->horizontalHeader()->setMinimumSectionSize(40);
     m_connectionView->horizontalHeader()->setHighlightSections(false);
     m_connectionView->setShowGrid(false);
     m_connectionView->setAlternatingRowColors(true);
@@ -92,7 +95,7 @@ void MainWindow::buildLayout() {
     splitter->addWidget(buildRightSide());
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({470, 810});
+    splitter->setSizes({365, 915});
     setCentralWidget(splitter);
 
     m_statusLabel = new QLabel;
@@ -255,10 +258,11 @@ void MainWindow::onConnectionLoaded(const sluice::core::ConnectionDetails& detai
 
 void MainWindow::onJobFinished(const sluice::core::JobFinished& f) {
     const bool failed = f.status != QLatin1String("succeeded");
-    QString text = tr("%1 job #%2 of %3 %4").arg(f.type).arg(f.jobId).arg(f.connectionName, f.status);
+    QString text = tr("%1 of %2 %3 (job #%4)").arg(f.type, f.connectionName, f.status).arg(f.jobId);
     if (failed && !f.message.isEmpty())
         text += QStringLiteral(": ") + f.message;
-    m_notifier->notify(tr("Sluice: %1 %2").arg(f.type, f.status), text, failed);
+    text[0] = text[0].toUpper();
+    m_notifier->notify(tr("Sluice"), text, failed);
     if (f.connectionId == m_selectedId)
         m_engine->engine()->loadConnection(f.connectionId);
 }
@@ -275,8 +279,9 @@ void MainWindow::updateTitle() {
     m_title->setText(
         tr("<span style='font-size:15pt;font-weight:600'>%1</span>&nbsp;&nbsp;"
            "<span>%2 \u2192 %3 &nbsp;·&nbsp; %4 &nbsp;·&nbsp; last sync %5 &nbsp;·&nbsp; schedule: %6</span>")
-            .arg(c->name.toHtmlEscaped(), c->sourceType, c->destinationType, status.toHtmlEscaped(),
-                 formatRelative(c->lastSync), c->schedule.toHtmlEscaped()));
+            .arg(c->name.toHtmlEscaped(), displayName(true, c->sourceType),
+                 displayName(false, c->destinationType), status.toHtmlEscaped(), formatRelative(c->lastSync),
+                 c->schedule.toHtmlEscaped()));
 }
 
 void MainWindow::updateActions() {

@@ -56,7 +56,7 @@ private slots:
         QCOMPARE(m.rowCount(), 2);
         QVERIFY(!m.isDirty());
         QVERIFY(m.setData(m.index(0, ui::StreamTableModel::Cursor), "updated_at"));
-        QVERIFY(m.setData(m.index(1, ui::StreamTableModel::Selected), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(m.setData(m.index(1, ui::StreamTableModel::Stream), Qt::Unchecked, Qt::CheckStateRole));
         QVERIFY(m.isDirty());
         QCOMPARE(m.streamsNeedingRefresh(), QStringList{"users"});
         QVERIFY(!m.setData(m.index(1, ui::StreamTableModel::Cursor), "x")); // full refresh uses no cursor

@@ -5,15 +5,76 @@
 #include "format.h"
 #include "models/refresh_choice_model.h"
 
+#include <QApplication>
 #include <QDialogButtonBox>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace sluice::ui {
+
+namespace {
+// The options of a stream are exclusive: drawn as radio buttons, an unavailable one greyed with its reason
+// at hand (tooltip) and "not available" beside it.
+class ChoiceDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override {
+        if (RefreshChoiceModel::kindOfColumn(index.column()).isEmpty()) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionViewItem item = option;
+        initStyleOption(&item, index);
+        item.features &= ~QStyleOptionViewItem::HasCheckIndicator;
+        item.text.clear();
+        QStyle* style = item.widget ? item.widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &item, painter, item.widget);
+        const bool enabled = index.flags() & Qt::ItemIsEnabled;
+        QStyleOptionButton radio;
+        const int w = style->pixelMetric(QStyle::PM_ExclusiveIndicatorWidth, nullptr, item.widget);
+        const int h = style->pixelMetric(QStyle::PM_ExclusiveIndicatorHeight, nullptr, item.widget);
+        radio.rect = QRect(option.rect.left() + 8, option.rect.center().y() - h / 2, w, h);
+        radio.state =
+            (enabled ? QStyle::State_Enabled : QStyle::State_None) |
+            (index.data(Qt::CheckStateRole).toInt() == Qt::Checked ? QStyle::State_On : QStyle::State_Off);
+        radio.palette = option.palette;
+        style->drawPrimitive(QStyle::PE_IndicatorRadioButton, &radio, painter, item.widget);
+        if (!enabled) {
+            painter->save();
+            painter->setPen(option.palette.color(QPalette::Disabled, QPalette::Text));
+            painter->drawText(option.rect.adjusted(w + 14, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                              RefreshDialog::tr("not available"));
+            painter->restore();
+        }
+    }
+
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override {
+        if (RefreshChoiceModel::kindOfColumn(index.column()).isEmpty() ||
+            !(index.flags() & Qt::ItemIsEnabled))
+            return QStyledItemDelegate::editorEvent(event, model, option, index);
+        const bool click = event->type() == QEvent::MouseButtonRelease &&
+                           static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton;
+        const bool key =
+            event->type() == QEvent::KeyPress && (static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space ||
+                                                  static_cast<QKeyEvent*>(event)->key() == Qt::Key_Select);
+        if (!click && !key)
+            return event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick;
+        const bool checked = index.data(Qt::CheckStateRole).toInt() == Qt::Checked;
+        return model->setData(index, checked ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
+    }
+};
+} // namespace
 
 RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QStringList& streams,
                              const QString& preferred, QWidget* parent)
@@ -25,9 +86,11 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     m_intro->setWordWrap(true);
     m_intro->setText(tr("Loading the streams…"));
     m_view->setModel(m_model);
+    m_view->setItemDelegate(new ChoiceDelegate(m_view));
     m_view->setAccessibleName(tr("Refresh options per stream"));
     m_view->verticalHeader()->hide();
-    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_view->setShowGrid(false);
     m_view->setWordWrap(false);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -55,7 +118,7 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     layout->addWidget(m_summary);
     layout->addWidget(m_warning);
     layout->addWidget(m_buttons);
-    resize(860, 420);
+    resize(900, 360);
     m_engine->engine()->loadRefreshPreview(connectionId, streams);
 }
 
@@ -91,6 +154,18 @@ void RefreshDialog::onPreview(const sluice::core::RefreshPreview& preview) {
     m_intro->setText(intro);
     m_model->setPreview(preview.streams, m_preferred);
     m_view->resizeColumnsToContents();
+    for (int c = RefreshChoiceModel::Retain; c <= RefreshChoiceModel::Clear; ++c)
+        m_view->setColumnWidth(c, qMax(m_view->columnWidth(c), 200));
+    // As tall as its rows (a dialog for one stream is not mostly empty table).
+    const int rows =
+        m_view->verticalHeader()->length() + m_view->horizontalHeader()->height() + 2 * m_view->frameWidth();
+    m_view->setMinimumHeight(qMin(rows, 360));
+    m_view->setMaximumHeight(rows);
+    int width = 2 * m_view->frameWidth() + 24;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        width += m_view->columnWidth(c);
+    resize(qMax(width + layout()->contentsMargins().left() + layout()->contentsMargins().right(), 700),
+           sizeHint().height());
 }
 
 bool RefreshDialog::optionEnabled(const QString& stream, const QString& kind) const {

@@ -30,7 +30,7 @@ QStringList splitKey(const QString& text) {
 } // namespace
 
 StreamTableModel::StreamTableModel(QObject* parent)
-    : TableModel({QString(), tr("Stream"), tr("Sync mode"), tr("Cursor"), tr("Primary key"), tr("Records"),
+    : TableModel({tr("Stream"), tr("Sync mode"), tr("Cursor"), tr("Primary key"), tr("Records"),
                   tr("Generation"), tr("Last sync"), tr("Status")},
                  parent) {}
 
@@ -74,7 +74,7 @@ Qt::ItemFlags StreamTableModel::flags(const QModelIndex& index) const {
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     const StreamRow& r = rows()[index.row()];
     switch (index.column()) {
-    case Selected:
+    case Stream:
         return f | Qt::ItemIsUserCheckable;
     case Mode:
         return r.supportedModes.size() > 1 || r.supportedModes.value(0) != r.mode ? f | Qt::ItemIsEditable
@@ -99,7 +99,7 @@ QVariant StreamTableModel::cell(const StreamRow& r, int column, int role) const 
             return r.columns;
         return {};
     }
-    if (role == Qt::CheckStateRole && column == Selected)
+    if (role == Qt::CheckStateRole && column == Stream)
         return r.selected ? Qt::Checked : Qt::Unchecked;
     if (role == Qt::DisplayRole || role == Qt::EditRole) {
         switch (column) {
@@ -157,7 +157,7 @@ QVariant StreamTableModel::cell(const StreamRow& r, int column, int role) const 
     if (role == Qt::ForegroundRole) {
         const bool fixed = (column == Cursor && (r.cursorSourceDefined || !usesCursor(r.mode))) ||
                            (column == PrimaryKey && (r.keySourceDefined || !usesKey(r.mode)));
-        if (fixed || (!r.selected && column != Selected))
+        if (fixed || (!r.selected && column != Stream))
             return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
     }
     if (role == Qt::FontRole && column == Stream) {
@@ -167,7 +167,7 @@ QVariant StreamTableModel::cell(const StreamRow& r, int column, int role) const 
     }
     if (role == Qt::TextAlignmentRole && (column == Records || column == Generation))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::AccessibleTextRole && column == Selected)
+    if (role == Qt::AccessibleTextRole && column == Stream)
         return r.selected ? tr("%1 selected").arg(r.name) : tr("%1 not selected").arg(r.name);
     return {};
 }
@@ -176,7 +176,7 @@ bool StreamTableModel::setData(const QModelIndex& index, const QVariant& value, 
     if (!isCell(index) || !(flags(index) & (Qt::ItemIsEditable | Qt::ItemIsUserCheckable)))
         return false;
     StreamRow r = rows()[index.row()];
-    if (index.column() == Selected && role == Qt::CheckStateRole) {
+    if (index.column() == Stream && role == Qt::CheckStateRole) {
         r.selected = value.toInt() == Qt::Checked;
     } else if (role == Qt::EditRole && index.column() == Mode) {
         if (!r.supportedModes.contains(value.toString()))

@@ -12,18 +12,8 @@ class StreamTableModel : public TableModel<sluice::core::StreamRow> {
     Q_OBJECT
 public:
     // The engine's facts come after the choices; Status is last because its text (a reason) varies most.
-    enum Column {
-        Selected,
-        Stream,
-        Mode,
-        Cursor,
-        PrimaryKey,
-        Records,
-        Generation,
-        LastSync,
-        Status,
-        ColumnCount
-    };
+    // The stream's name cell carries its "selected" check box.
+    enum Column { Stream, Mode, Cursor, PrimaryKey, Records, Generation, LastSync, Status, ColumnCount };
     static constexpr int kFirstStatusColumn = Records;
     enum Role { ErrorRole = Qt::UserRole + 1, ChoicesRole, NameRole };
 

@@ -42,7 +42,7 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     bar->addSpacing(12);
     bar->addWidget(m_header, 1);
 
-    m_generationView = makeTableView(m_generations, tr("Generations"));
+    m_generationView = makeTableView(m_generations, tr("Generations"), false);
     m_chart = new QChart;
     m_chart->setTitle(tr("Rows per generation"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
@@ -50,23 +50,24 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     m_chartView = new QChartView(m_chart);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setAccessibleName(tr("Bar chart of rows per generation"));
-    m_chartView->setMinimumWidth(280);
-    auto* top = new QSplitter(Qt::Horizontal);
-    top->addWidget(m_generationView);
-    top->addWidget(m_chartView);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
+    m_chartView->setMinimumWidth(260);
 
     m_tabs = new QTabWidget;
     m_tabs->addTab(buildAggregateTab(), tr("Aggregate"));
     m_tabs->addTab(buildDiffTab(), tr("Diff"));
     m_tabs->addTab(buildStaleTab(), tr("Stale rows"));
 
+    // The table reads across; the chart sits under it, beside the questions one asks of the generations.
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_chartView);
+    bottom->addWidget(m_tabs);
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 3);
     auto* split = new QSplitter(Qt::Vertical);
-    split->addWidget(top);
-    split->addWidget(m_tabs);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->addWidget(m_generationView);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
     layout->addLayout(bar);
@@ -96,7 +97,7 @@ QWidget* GenerationsPanel::buildAggregateTab() {
     m_aggregateMessage = new QLabel;
     m_aggregateMessage->setWordWrap(true);
     auto* bar = new QHBoxLayout;
-    auto* label = new QLabel(tr("Count, sum and average per generation of &column:"));
+    auto* label = new QLabel(tr("Rows, sum and average per generation of &column:"));
     label->setBuddy(m_column);
     bar->addWidget(label);
     bar->addWidget(m_column);
@@ -104,7 +105,7 @@ QWidget* GenerationsPanel::buildAggregateTab() {
     auto* layout = new QVBoxLayout(w);
     layout->addLayout(bar);
     layout->addWidget(m_aggregateMessage);
-    layout->addWidget(makeTableView(m_aggregate, tr("Aggregate per generation")), 1);
+    layout->addWidget(makeTableView(m_aggregate, tr("Aggregate per generation"), false), 1);
     return w;
 }
 
@@ -269,6 +270,7 @@ void GenerationsPanel::updateChart() {
     auto* y = new QValueAxis;
     y->setRange(0, max > 0 ? double(max) * 1.1 : 1.0);
     y->setLabelFormat(QStringLiteral("%d"));
+    y->applyNiceNumbers(); // 0, 250, 500, ... rather than 0, 315, 630
     for (auto* axis : {static_cast<QAbstractAxis*>(x), static_cast<QAbstractAxis*>(y)}) {
         axis->setLabelsColor(palette().color(QPalette::Text));
         axis->setTitleBrush(palette().text());

@@ -29,7 +29,7 @@ JobsPanel::JobsPanel(EngineBridge* engine, QWidget* parent)
     : QWidget(parent), m_engine(engine), m_jobs(new JobListModel(this)),
       m_progress(new JobProgressModel(this)), m_attempts(new AttemptListModel(this)),
       m_log(new LogModel(this)), m_logFilter(new QSortFilterProxyModel(this)) {
-    m_jobView = makeTableView(m_jobs, tr("Job history"));
+    m_jobView = makeTableView(m_jobs, tr("Job history"), false);
     m_progressView = makeTableView(m_progress, tr("Progress per stream"));
     m_progressView->setItemDelegateForColumn(JobProgressModel::Progress,
                                              new ProgressDelegate(m_progressView));
@@ -204,6 +204,22 @@ void JobsPanel::onProgress(const sluice::core::JobProgress& p) {
     m_runningJob = p.jobId;
     m_running->show();
     m_progress->update(p.streams);
+    // Progress counts the running attempt; the job's total adds what its earlier attempts committed.
+    qint64 before = 0;
+    const bool showsAttempts = p.jobId == m_selectedJob && m_attempts->rowCount() > 0;
+    if (showsAttempts)
+        for (int i = 0; i + 1 < m_attempts->rowCount(); ++i)
+            before += m_attempts->rows()[i].recordsCommitted;
+    if (const int row = m_jobs->rowOfJob(p.jobId); row >= 0) {
+        auto job = m_jobs->rows()[row];
+        job.recordsCommitted = before + p.recordsCommitted;
+        m_jobs->replaceRow(row, job); // also moves its duration on
+    }
+    if (showsAttempts && m_attempts->rows().back().status == QLatin1String("running")) {
+        auto attempt = m_attempts->rows().back();
+        attempt.recordsCommitted = p.recordsCommitted;
+        m_attempts->replaceRow(m_attempts->rowCount() - 1, attempt);
+    }
     QString text = tr("Job #%1: %2 records committed · %3 records/s")
                        .arg(p.jobId)
                        .arg(formatCount(p.recordsCommitted), formatNumber(qRound(p.recordsPerSecond)));

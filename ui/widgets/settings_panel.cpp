@@ -28,6 +28,8 @@ QSpinBox* spin(int min, int max, const QString& suffix, const QString& name) {
     s->setSuffix(suffix);
     s->setAccessibleName(name);
     s->setMinimumWidth(120);
+    s->setMaximumWidth(200);
+    s->setGroupSeparatorShown(true);
     return s;
 }
 } // namespace
@@ -56,7 +58,10 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     cronRow->addWidget(m_cron);
     cronRow->addWidget(m_expression, 1);
     sl->addRow(cronRow);
-    sl->addRow(new QLabel(tr("Scheduled syncs wait while a refresh is pending or a job runs.")));
+    auto* note = new QLabel(tr("Scheduled syncs wait while a refresh is pending or a job runs."));
+    note->setWordWrap(true);
+    note->setForegroundRole(QPalette::PlaceholderText);
+    sl->addRow(note);
 
     m_checkpoint = spin(1, 100000000, tr(" records"), tr("State checkpoint interval"));
     m_policy = new QComboBox;
@@ -68,7 +73,7 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     auto* sync = new QGroupBox(tr("Syncing"));
     auto* syl = new QFormLayout(sync);
     syl->addRow(tr("Checkpoint every"), m_checkpoint);
-    syl->addRow(tr("When the source's schema changes"), m_policy);
+    syl->addRow(tr("When the schema changes"), m_policy);
 
     m_maxAttempts = spin(1, 1000, QString(), tr("Maximum attempts per job"));
     m_maxFailures = spin(1, 1000, QString(), tr("Maximum consecutive failures"));
@@ -77,7 +82,8 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     auto* rl = new QFormLayout(retry);
     rl->addRow(tr("Attempts per job, at most"), m_maxAttempts);
     rl->addRow(tr("Failures in a row, at most"), m_maxFailures);
-    rl->addRow(tr("Wait after a failure (tripled each time)"), m_backoff);
+    rl->addRow(tr("Wait after a failed attempt"), m_backoff);
+    m_backoff->setToolTip(tr("Tripled after each failure in a row, at most 5 minutes; 0: no wait"));
 
     m_message = new QLabel;
     m_message->setWordWrap(true);
@@ -88,19 +94,18 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     buttons->addWidget(m_revert);
     buttons->addWidget(m_save);
 
-    auto* columns = new QHBoxLayout;
-    auto* left = new QVBoxLayout;
-    left->addWidget(schedule);
-    left->addWidget(sync);
-    left->addStretch(1);
-    auto* right = new QVBoxLayout;
-    right->addWidget(retry);
-    right->addStretch(1);
-    columns->addLayout(left, 3);
-    columns->addLayout(right, 2);
+    // One column of a readable width: settings are read top to bottom, not across a wide window.
+    auto* form = new QWidget;
+    form->setMaximumWidth(720);
+    auto* column = new QVBoxLayout(form);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(schedule);
+    column->addWidget(sync);
+    column->addWidget(retry);
+    column->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
-    layout->addLayout(columns, 1);
+    layout->addWidget(form, 1, Qt::AlignLeft);
     layout->addLayout(buttons);
 
     auto changed = [this] {

@@ -35,7 +35,8 @@ StreamsPanel::StreamsPanel(EngineBridge* engine, QWidget* parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     auto* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setStretchLastSection(true);
+    // Status (last, a reason of any length) takes the width that is left; its tooltip has the whole text.
+    header->setSectionResizeMode(StreamTableModel::Status, QHeaderView::Stretch);
     header->setHighlightSections(false);
     connect(m_view, &QWidget::customContextMenuRequested, this, &StreamsPanel::showContextMenu);
 

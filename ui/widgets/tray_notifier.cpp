@@ -36,11 +36,11 @@ void TrayNotifier::setRunningJobs(int count) {
 }
 
 void TrayNotifier::notify(const QString& title, const QString& message, bool failure) {
-    m_last = title + QStringLiteral(": ") + message;
+    m_last = message;
     if (m_tray)
         m_tray->showMessage(title, message, failure ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information,
                             8000);
-    emit notified(m_last);
+    emit notified(message);
 }
 
 } // namespace sluice::ui

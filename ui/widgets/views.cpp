@@ -5,7 +5,7 @@
 
 namespace sluice::ui {
 
-QTableView* makeTableView(QAbstractItemModel* model, const QString& accessibleName) {
+QTableView* makeTableView(QAbstractItemModel* model, const QString& accessibleName, bool stretchLast) {
     auto* v = new QTableView;
     v->setModel(model);
     v->setAccessibleName(accessibleName);
@@ -17,7 +17,7 @@ QTableView* makeTableView(QAbstractItemModel* model, const QString& accessibleNa
     v->setAlternatingRowColors(true);
     v->setWordWrap(false);
     v->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    v->horizontalHeader()->setStretchLastSection(true);
+    v->horizontalHeader()->setStretchLastSection(stretchLast);
     v->horizontalHeader()->setHighlightSections(false);
     return v;
 }
