@@ -187,7 +187,16 @@ void MainWindow::connectEngine() {
 }
 
 void MainWindow::onConnectionsChanged(const QVector<sluice::core::ConnectionSummary>& connections) {
+    // A job another process ran (the CLI) changes the selected connection's status or last sync: reload it.
+    const auto* before = selectedSummary();
+    const qint64 beforeId = before ? before->id : 0;
+    const QString beforeState = before ? before->status + before->lastSync : QString();
     m_model->setConnections(connections);
+    if (const auto* after = selectedSummary();
+        beforeId && after && after->id == beforeId && after->status + after->lastSync != beforeState) {
+        m_engine->engine()->loadConnection(after->id);
+        m_jobs->reload();
+    }
     m_statusLabel->setText(
         tr("%n connection(s) \u2014 home: %1", nullptr, static_cast<int>(connections.size()))
             .arg(m_engine->home()));

@@ -3,6 +3,8 @@
 #include "engine/engine.h"
 #include "engine/first_start.h"
 #include "store/connection_repository.h"
+#include "store/job_repository.h"
+#include "store/state_repository.h"
 #include "store/store.h"
 
 #include <QSignalSpy>
@@ -159,6 +161,55 @@ private slots:
         QVERIFY(p.streams[0].removeAvailable && p.streams[0].retainAvailable); // users: append + dedupe
         QVERIFY(!p.streams[1].retainAvailable && !p.streams[1].retainReason.isEmpty()); // products: overwrite
         QVERIFY(!p.streams[2].removeAvailable && p.streams[2].retainAvailable);         // purchases: append
+    }
+
+    // A connection due by its schedule is synced by the engine's timer; one with a pending refresh waits.
+    void schedulerStartsDueConnections() {
+        QTemporaryDir home;
+        auto every = [&](const QString& name) {
+            return QStringLiteral(R"({"name": "%1", "source": {"type": "demo", "config": {"count": 10}},
+                "destination": {"type": "sqlite", "config": {"path": "%2/%1.sqlite"}},
+                "streams": [{"name": "users"}], "settings": {"schedule": {"type": "interval", "minutes": 1}}})")
+                .arg(name, home.path());
+        };
+        const qint64 due = createConnection(home.path(), every("due"));
+        const qint64 waiting = createConnection(home.path(), every("waiting"));
+        {
+            auto store = Store::openInHome(home.path().toStdString());
+            JobRepository jobs(store->db());
+            StateRepository states(store->db());
+            for (qint64 id : {due, waiting}) {
+                auto job = jobs.startJob(id, "sync", "");
+                QVERIFY(job.ok());
+                QVERIFY(jobs.finishJob(job.value(), "succeeded", "").ok());
+            }
+            // Both last ran two minutes ago: both are due, but one has a refresh pending.
+            QVERIFY(
+                store->db()
+                    .exec("UPDATE jobs SET started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 minutes')")
+                    .ok());
+            QVERIFY(states.addPendingRefresh(waiting, {"", "users", "retain", 1, 1}).ok());
+        }
+        EngineThread thread(home.path().toStdString());
+        QSignalSpy started(thread.engine(), &Engine::jobStarted);
+        thread.engine()->setSchedulerInterval(50);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+        QCOMPARE(started.first().at(1).toLongLong(), due);
+        QTest::qWait(300);
+        QCOMPARE(started.count(), 1);
+    }
+
+    void exportsCsvOnTheEngineThread() {
+        QTemporaryDir home;
+        EngineThread thread(home.path().toStdString());
+        QSignalSpy done(thread.engine(), &Engine::exportFinished);
+        const QString path = home.path() + "/stale.csv";
+        thread.engine()->exportCsv(path, RowSet{{"id", "name"}, {{"1", "Ann, \"the\" first"}, {"2", ""}}});
+        QTRY_COMPARE(done.count(), 1);
+        QCOMPARE(done.first().at(1).toString(), QString());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("id,name\r\n1,\"Ann, \"\"the\"\" first\"\r\n2,\r\n"));
     }
 
     void cancelStopsARunningJob() {
