@@ -174,7 +174,7 @@ ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) 
             row.status = q(run->second.status);
             row.statusMessage = q(run->second.message);
         } else {
-            row.status = QStringLiteral("never synced");
+            row.status = QStringLiteral("not synced");
         }
         if (run != lastRuns.end())
             row.lastSync = q(run->second.endedAt);

@@ -41,7 +41,7 @@ struct StreamRow {
     QStringList primaryKey; // effective key fields ("a.b" each)
     QStringList configuredKey;
     bool keySourceDefined = false;
-    QString status; // never synced, running, succeeded, failed, cancelled, blocked, refresh pending
+    QString status; // not synced, running, succeeded, failed, cancelled, blocked, refresh pending
     QString statusMessage;
     QString lastSync;
     qint64 records = -1;    // rows in the destination's final table; -1 unknown

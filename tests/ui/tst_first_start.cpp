@@ -37,7 +37,7 @@ private slots:
         QCOMPARE(h.streamCell("users", ui::StreamTableModel::PrimaryKey), QString("id (source-defined)"));
         const QModelIndex cursor = h.streams()->index(h.streamRow("users"), ui::StreamTableModel::Cursor);
         QVERIFY(!(h.streams()->flags(cursor) & Qt::ItemIsEditable));
-        QCOMPARE(h.streamCell("users", ui::StreamTableModel::Status), QString("never synced"));
+        QCOMPARE(h.streamCell("users", ui::StreamTableModel::Status), QString("not synced"));
         QVERIFY(h.window->syncAction()->isEnabled());
         QVERIFY(!h.window->cancelAction()->isEnabled());
     }
