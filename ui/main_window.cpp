@@ -5,6 +5,7 @@
 #include "format.h"
 #include "models/connection_list_model.h"
 #include "resources.h"
+#include "util/logging.h"
 #include "widgets/generations_panel.h"
 #include "widgets/jobs_panel.h"
 #include "widgets/settings_panel.h"
@@ -158,8 +159,10 @@ QWidget* MainWindow::buildRightSide() {
 void MainWindow::connectEngine() {
     auto* e = m_engine->engine();
     connect(m_engine, &EngineBridge::connectionsChanged, this, &MainWindow::onConnectionsChanged);
-    connect(m_engine, &EngineBridge::errorOccurred, this,
-            [this](const QString& msg) { statusBar()->showMessage(msg, 15000); });
+    connect(m_engine, &EngineBridge::errorOccurred, this, [this](const QString& msg) {
+        core::logLine("ui", "warn", msg.toStdString());
+        statusBar()->showMessage(msg, 15000);
+    });
     connect(e, &core::Engine::demoCreated, this, [this](qint64 id) {
         m_demoId = id;
         m_selectedId = id;
@@ -272,6 +275,7 @@ void MainWindow::onJobFinished(const sluice::core::JobFinished& f) {
         text += QStringLiteral(": ") + f.message;
     text[0] = text[0].toUpper();
     m_notifier->notify(tr("Sluice"), text, failed);
+    core::logLine("ui", failed ? "warn" : "info", "notified: " + text.toStdString());
     if (f.connectionId == m_selectedId)
         m_engine->engine()->loadConnection(f.connectionId);
 }

@@ -89,6 +89,10 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
     return l;
 }
 
+void logLine(const std::string& loggerName, const std::string& level, const std::string& message) {
+    logger(loggerName)->log(spdlog::level::from_str(level), "{}", message);
+}
+
 void setLogLevel(const std::string& level) {
     const auto l = spdlog::level::from_str(level);
     g_level = l;

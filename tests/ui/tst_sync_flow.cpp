@@ -122,7 +122,7 @@ private slots:
                                   10000);
         QTRY_VERIFY(h.window->syncAction()->isEnabled());
         QVERIFY(h.window->notifier()->lastNotification().contains("cancelled"));
-        QCOMPARE(h.streamCell("users", ui::StreamTableModel::Status), QString("cancelled"));
+        QTRY_COMPARE(h.streamCell("users", ui::StreamTableModel::Status), QString("cancelled"));
     }
 };
 
