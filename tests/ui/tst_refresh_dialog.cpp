@@ -77,10 +77,7 @@ private slots:
             test::createConnection(home, test::demoJson(home, "shop", "incremental", "append_dedup"));
         });
         QVERIFY(h.waitForConnection("shop"));
-        h.window->syncAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("users", ui::StreamTableModel::Generation), QString("0"),
-                                  20000);
-        QTRY_VERIFY(h.window->syncAction()->isEnabled());
+        QVERIFY(h.syncUsersTo("0"));
 
         h.window->refreshAction()->trigger();
         QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());

@@ -39,10 +39,7 @@ private slots:
             id = test::createConnection(home, test::demoJson(home, "edit", "incremental", "append"));
         });
         QVERIFY(h.waitForConnection("edit"));
-        h.window->syncAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("users", ui::StreamTableModel::Generation), QString("0"),
-                                  20000);
-        QTRY_VERIFY(h.window->syncAction()->isEnabled());
+        QVERIFY(h.syncUsersTo("0"));
 
         forgetSourceDefinedCursor(h.home(), id);
         h.engine->engine()->loadConnection(id);
@@ -90,10 +87,7 @@ private slots:
             test::createConnection(home, test::demoJson(home, "mode", "incremental", "append_dedup"));
         });
         QVERIFY(h.waitForConnection("mode"));
-        h.window->syncAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("users", ui::StreamTableModel::Generation), QString("0"),
-                                  20000);
-        QTRY_VERIFY(h.window->syncAction()->isEnabled());
+        QVERIFY(h.syncUsersTo("0"));
         const QModelIndex mode = h.streams()->index(h.streamRow("users"), ui::StreamTableModel::Mode);
         QCOMPARE(h.streams()
                      ->index(mode.row(), ui::StreamTableModel::Mode)

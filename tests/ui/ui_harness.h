@@ -14,6 +14,7 @@
 #include "widgets/streams_panel.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QTableView>
@@ -73,6 +74,8 @@ public:
     QString streamCell(const QString& stream, int column) const {
         return cell(streams(), streamRow(stream), column);
     }
+    // Presses Sync and waits until the users stream shows `generation` and the job is over.
+    bool syncUsersTo(const QString& generation, int timeoutMs = 20000);
     // Waits until the connection `name` is selected and its streams are shown.
     bool waitForConnection(const QString& name, int timeoutMs = 10000);
 
@@ -101,6 +104,19 @@ inline bool GuiHarness::waitForConnection(const QString& name, int timeoutMs) {
             if (window->connectionModel()->connectionAt(r)->name == name &&
                 window->selectedConnectionId() != window->connectionModel()->connectionAt(r)->id)
                 window->selectConnection(window->connectionModel()->connectionAt(r)->id);
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+inline bool GuiHarness::syncUsersTo(const QString& generation, int timeoutMs) {
+    window->syncAction()->trigger();
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        if (streamCell("users", ui::StreamTableModel::Generation) == generation &&
+            window->syncAction()->isEnabled())
+            return true;
         QTest::qWait(20);
     }
     return false;
