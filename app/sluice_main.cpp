@@ -1,3 +1,4 @@
+#include "dialogs/preferences_dialog.h"
 #include "engine_bridge.h"
 #include "main_window.h"
 #include "sluice_version.h"
@@ -7,7 +8,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
-
 #include <optional>
 
 int main(int argc, char** argv) {
@@ -30,12 +30,17 @@ int main(int argc, char** argv) {
     std::optional<std::string> homeArg;
     if (parser.isSet(homeOption))
         homeArg = parser.value(homeOption).toStdString();
+    else if (qEnvironmentVariableIsEmpty("SLUICE_HOME") &&
+             !sluice::ui::PreferencesDialog::savedHome().isEmpty())
+        homeArg = sluice::ui::PreferencesDialog::savedHome().toStdString();
     auto home = sluice::core::resolveHome(homeArg);
     if (!home) {
-        QMessageBox::critical(nullptr, QStringLiteral("Sluice"), QString::fromStdString(home.error().message));
+        QMessageBox::critical(nullptr, QStringLiteral("Sluice"),
+                              QString::fromStdString(home.error().message));
         return 2;
     }
     sluice::core::initLogging(home.value());
+    sluice::ui::PreferencesDialog::applySaved();
 
     sluice::ui::EngineBridge engine(QString::fromStdString(home.value()));
     sluice::ui::MainWindow window(&engine);

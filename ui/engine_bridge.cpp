@@ -13,7 +13,14 @@ EngineBridge::EngineBridge(const QString& home, QObject* parent)
 
 EngineBridge::~EngineBridge() = default;
 
-void EngineBridge::refreshConnections() { m_thread->engine()->refreshConnections(); }
-void EngineBridge::setWatchInterval(int milliseconds) { m_thread->engine()->setWatchInterval(milliseconds); }
+core::Engine* EngineBridge::engine() const {
+    return m_thread->engine();
+}
+void EngineBridge::refreshConnections() {
+    m_thread->engine()->refreshConnections();
+}
+void EngineBridge::setWatchInterval(int milliseconds) {
+    m_thread->engine()->setWatchInterval(milliseconds);
+}
 
 } // namespace sluice::ui

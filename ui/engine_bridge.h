@@ -3,17 +3,18 @@
 #include "engine/engine_types.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace sluice::core {
+class Engine;
 class EngineThread;
-}
+} // namespace sluice::core
 
 namespace sluice::ui {
 
-// The GUI's one handle on the engine: owns the engine thread, forwards requests to it and re-emits its
-// signals on the GUI thread. Never blocks.
+// The GUI's one handle on the engine: owns the engine thread. Widgets call the engine's slots (they queue
+// themselves onto the engine thread) and connect to its signals, which arrive queued on the GUI thread.
+// Never blocks.
 class EngineBridge : public QObject {
     Q_OBJECT
 public:
@@ -21,6 +22,9 @@ public:
     ~EngineBridge() override;
 
     QString home() const { return m_home; }
+    core::Engine* engine() const;
+    // A number that ties an answer (check, discover, save) to the request of one dialog.
+    int nextToken() { return ++m_token; }
 
     void refreshConnections();
     void setWatchInterval(int milliseconds);
@@ -32,6 +36,7 @@ signals:
 private:
     QString m_home;
     std::unique_ptr<core::EngineThread> m_thread;
+    int m_token = 0;
 };
 
 } // namespace sluice::ui

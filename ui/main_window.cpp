@@ -1,23 +1,30 @@
 #include "main_window.h"
 
+#include "engine/engine.h"
 #include "engine_bridge.h"
+#include "format.h"
 #include "models/connection_list_model.h"
-#include "sluice_version.h"
+#include "resources.h"
+#include "util/logging.h"
+#include "widgets/generations_panel.h"
+#include "widgets/jobs_panel.h"
+#include "widgets/settings_panel.h"
+#include "widgets/streams_panel.h"
+#include "widgets/tray_notifier.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenuBar>
-#include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
-#include <QToolBar>
 #include <QVBoxLayout>
 
 namespace sluice::ui {
@@ -25,21 +32,24 @@ namespace sluice::ui {
 MainWindow::MainWindow(EngineBridge* engine, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_model(new ConnectionListModel(this)),
       m_proxy(new QSortFilterProxyModel(this)) {
+    initResources();
     setWindowTitle(QStringLiteral("Sluice"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/sluice.svg")));
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterKeyColumn(ConnectionListModel::Name);
     buildLayout();
     buildActions();
-
-    connect(m_engine, &EngineBridge::connectionsChanged, this, &MainWindow::onConnectionsChanged);
-    connect(m_engine, &EngineBridge::errorOccurred, this,
-            [this](const QString& msg) { statusBar()->showMessage(msg, 10000); });
+    m_notifier = new TrayNotifier(this);
+    connect(m_notifier, &TrayNotifier::notified, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+    connectEngine();
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-        resize(1100, 680);
+        resize(QSize(1280, 800).boundedTo(screen()->availableSize()));
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    updateActions();
     m_engine->refreshConnections();
 }
 
@@ -48,7 +58,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildLayout() {
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(6, 6, 0, 6);
+    leftLayout->setContentsMargins(8, 8, 0, 8);
     m_filter = new QLineEdit;
     m_filter->setPlaceholderText(tr("Filter connections (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
@@ -60,108 +70,259 @@ void MainWindow::buildLayout() {
     m_connectionView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_connectionView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_connectionView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_connectionView->setTabKeyNavigation(false);
     m_connectionView->verticalHeader()->hide();
-    m_connectionView->horizontalHeader()->setStretchLastSection(true);
     m_connectionView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The name takes what is left (elided when long): the list never scrolls sideways.
+    m_connectionView->horizontalHeader()->setSectionResizeMode(ConnectionListModel::Name,
+                                                               QHeaderView::Stretch);
+    m_connectionView->horizontalHeader()->setMinimumSectionSize(40);
+    m_connectionView->horizontalHeader()->setHighlightSections(false);
     m_connectionView->setShowGrid(false);
     m_connectionView->setAlternatingRowColors(true);
+    m_connectionView->setWordWrap(false);
+    m_connectionView->setIconSize(QSize(44, 16));
     connect(m_connectionView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::onSelectionChanged);
+    connect(m_connectionView, &QTableView::doubleClicked, this, &MainWindow::editConnection);
     leftLayout->addWidget(m_filter);
     leftLayout->addWidget(m_connectionView);
-
-    m_details = new QLabel;
-    m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_details->setWordWrap(true);
-    m_details->setMargin(16);
-    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The filter's Down key moves into the list: keyboard users never need the mouse to pick a connection.
+    m_filter->installEventFilter(this);
 
     auto* splitter = new QSplitter;
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(left);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    splitter->addWidget(buildRightSide());
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({365, 915});
     setCentralWidget(splitter);
 
     m_statusLabel = new QLabel;
     statusBar()->addPermanentWidget(m_statusLabel);
 }
 
-void MainWindow::buildActions() {
-    auto* fileMenu = menuBar()->addMenu(tr("&File"));
-    auto* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+QWidget* MainWindow::buildRightSide() {
+    auto* right = new QWidget;
+    auto* layout = new QVBoxLayout(right);
+    layout->setContentsMargins(8, 8, 8, 8);
+    m_hint = new QLabel;
+    m_hint->setObjectName(QStringLiteral("firstStartHint"));
+    m_hint->setText(
+        tr("\u2139  Welcome! This is a demo connection. Press <b>Sync</b> (F5) to copy the demo data "
+           "into demo.sqlite."));
+    m_hint->setFrameShape(QFrame::StyledPanel);
+    m_hint->setMargin(8);
+    m_hint->setAutoFillBackground(true);
+    m_hint->setBackgroundRole(QPalette::ToolTipBase);
+    m_hint->setForegroundRole(QPalette::ToolTipText);
+    m_hint->hide();
+    m_title = new QLabel;
+    m_title->setTextFormat(Qt::RichText);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_emptyState =
+        new QLabel(tr("<h3>No connection selected</h3><p>Create one with <b>New connection</b> "
+                      "(Ctrl+N), or with <code>sluicectl connection create FILE.json</code>: it appears "
+                      "here at once.</p>"));
+    m_emptyState->setAlignment(Qt::AlignCenter);
+    m_emptyState->setWordWrap(true);
 
-    auto* connectionMenu = menuBar()->addMenu(tr("&Connection"));
-    auto* reload = connectionMenu->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Reload list"),
-                                             m_engine, &EngineBridge::refreshConnections);
-    reload->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_streams = new StreamsPanel(m_engine);
+    m_jobs = new JobsPanel(m_engine);
+    m_generations = new GenerationsPanel(m_engine);
+    m_settings = new SettingsPanel(m_engine);
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_streams, tr("&Streams"));
+    m_tabs->addTab(m_jobs, tr("&Jobs"));
+    m_tabs->addTab(m_generations, tr("&Generations"));
+    m_tabs->addTab(m_settings, tr("Se&ttings"));
+    m_tabs->setAccessibleName(tr("Connection views"));
 
-    auto* viewMenu = menuBar()->addMenu(tr("&View"));
-    auto* focusFilter = viewMenu->addAction(tr("&Filter connections"), this, [this] {
-        m_filter->setFocus();
-        m_filter->selectAll();
+    connect(m_streams, &StreamsPanel::refreshRequested, this,
+            [this](const QStringList& streams) { openRefreshDialog(streams, QStringLiteral("retain")); });
+    connect(m_streams, &StreamsPanel::clearRequested, this, &MainWindow::confirmClear);
+    connect(m_streams, &StreamsPanel::syncRequested, this, &MainWindow::syncNow);
+    connect(m_streams, &StreamsPanel::inspectRequested, this, [this](const QString& stream) {
+        m_generations->showStream(stream);
+        m_tabs->setCurrentWidget(m_generations);
     });
-    focusFilter->setShortcut(QKeySequence::Find);
 
-    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
-    helpMenu->addAction(tr("&About Sluice"), this, &MainWindow::showAbout);
+    layout->addWidget(m_hint);
+    layout->addWidget(m_title);
+    layout->addWidget(m_emptyState, 1);
+    layout->addWidget(m_tabs, 1);
+    return right;
+}
 
-    auto* toolbar = addToolBar(tr("Main"));
-    toolbar->setObjectName(QStringLiteral("mainToolbar"));
-    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    toolbar->addAction(reload);
+void MainWindow::connectEngine() {
+    auto* e = m_engine->engine();
+    connect(m_engine, &EngineBridge::connectionsChanged, this, &MainWindow::onConnectionsChanged);
+    connect(m_engine, &EngineBridge::errorOccurred, this, [this](const QString& msg) {
+        core::logLine("ui", "warn", msg.toStdString());
+        statusBar()->showMessage(msg, 15000);
+    });
+    connect(e, &core::Engine::demoCreated, this, [this](qint64 id) {
+        m_demoId = id;
+        m_selectedId = id;
+        m_hint->show();
+    });
+    connect(e, &core::Engine::connectionLoaded, this, &MainWindow::onConnectionLoaded);
+    connect(e, &core::Engine::jobStarted, this,
+            [this](qint64 jobId, qint64 connectionId, const QString& type) {
+                if (connectionId == m_demoId) {
+                    m_demoId = 0; // the hint has done its job
+                    m_hint->hide();
+                }
+                statusBar()->showMessage(tr("%1 job #%2 started").arg(type).arg(jobId), 5000);
+                if (connectionId == m_selectedId)
+                    m_engine->engine()->loadConnection(connectionId);
+            });
+    connect(e, &core::Engine::jobProgress, this, [this](const sluice::core::JobProgress& p) {
+        if (p.recordsEstimated > 0)
+            m_model->setProgress(p.connectionId, double(p.recordsCommitted) / double(p.recordsEstimated));
+    });
+    connect(e, &core::Engine::jobFinished, this, &MainWindow::onJobFinished);
+    connect(e, &core::Engine::jobRejected, this, [this](const sluice::core::JobRejected& r) {
+        m_notifier->notify(tr("Job not started"), r.reason, true);
+    });
 }
 
 void MainWindow::onConnectionsChanged(const QVector<sluice::core::ConnectionSummary>& connections) {
-    const qint64 keep = m_selectedId;
+    // A job another process ran (the CLI) changes the selected connection's status or last sync: reload it.
+    const auto* before = selectedSummary();
+    const qint64 beforeId = before ? before->id : 0;
+    const QString beforeState = before ? before->status + before->lastSync : QString();
     m_model->setConnections(connections);
-    m_statusLabel->setText(tr("%n connection(s) \u2014 home: %1", nullptr, static_cast<int>(connections.size()))
-                               .arg(m_engine->home()));
-    int row = m_model->rowOf(keep);
+    if (const auto* after = selectedSummary();
+        beforeId && after && after->id == beforeId && after->status + after->lastSync != beforeState) {
+        m_engine->engine()->loadConnection(after->id);
+        m_jobs->reload();
+    }
+    m_statusLabel->setText(
+        tr("%n connection(s) \u2014 home: %1", nullptr, static_cast<int>(connections.size()))
+            .arg(m_engine->home()));
+    int running = 0;
+    for (const auto& c : connections)
+        running += c.status == QLatin1String("running");
+    m_notifier->setRunningJobs(running);
+    int row = m_model->rowOf(m_selectedId);
     if (row < 0 && !connections.isEmpty())
         row = 0;
-    if (row >= 0) {
-        QModelIndex idx = m_proxy->mapFromSource(m_model->index(row, 0));
-        if (idx.isValid())
-            m_connectionView->selectRow(idx.row());
-    }
-    onSelectionChanged();
+    const QModelIndex idx = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    if (idx.isValid() && !m_connectionView->selectionModel()->isRowSelected(idx.row(), {}))
+        m_connectionView->selectRow(idx.row());
+    else if (!idx.isValid())
+        onSelectionChanged();
+    updateActions();
+    updateTitle();
 }
 
-qint64 MainWindow::selectedConnectionId() const {
-    const auto rows = m_connectionView->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return 0;
-    return m_proxy->data(rows.first(), ConnectionListModel::IdRole).toLongLong();
+void MainWindow::selectConnection(qint64 id) {
+    m_selectedId = id;
+    const int row = m_model->rowOf(id);
+    if (row >= 0)
+        m_connectionView->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+}
+
+const sluice::core::ConnectionSummary* MainWindow::selectedSummary() const {
+    return m_model->connectionAt(m_model->rowOf(m_selectedId));
 }
 
 void MainWindow::onSelectionChanged() {
-    m_selectedId = selectedConnectionId();
-    const int row = m_model->rowOf(m_selectedId);
-    const auto* c = m_model->connectionAt(row);
-    if (!c) {
-        m_details->setText(tr("<h2>No connection selected</h2><p>Create one with <code>sluicectl connection create "
-                              "FILE.json</code>; it appears here at once.</p>"));
-        return;
+    const auto rows = m_connectionView->selectionModel()->selectedRows();
+    const qint64 id =
+        rows.isEmpty() ? 0 : m_proxy->data(rows.first(), ConnectionListModel::IdRole).toLongLong();
+    if (rows.isEmpty() && m_model->rowOf(m_selectedId) >= 0 && !m_filter->text().isEmpty())
+        return; // filtered out of view: keep showing it
+    const bool changed = id != m_selectedId || m_details.id != id;
+    m_selectedId = id;
+    m_hint->setVisible(m_demoId && id == m_demoId);
+    m_emptyState->setVisible(!id);
+    m_tabs->setVisible(id);
+    m_title->setVisible(id);
+    if (!id) {
+        m_details = {};
+        m_streams->clear();
+    } else if (changed) {
+        m_engine->engine()->loadConnection(id);
     }
-    m_details->setText(tr("<h2>%1</h2><p>%2 \u2192 %3</p><p>%4 stream(s) \u00b7 status: %5 \u00b7 last sync: %6</p>")
-                           .arg(c->name.toHtmlEscaped(), c->sourceType, c->destinationType)
-                           .arg(c->streamCount)
-                           .arg(c->status, c->lastSync.isEmpty() ? tr("never") : c->lastSync));
+    m_jobs->setConnection(id);
+    updateActions();
+    updateTitle();
 }
 
-void MainWindow::showAbout() {
-    QMessageBox::about(this, tr("About Sluice"),
-                       tr("<h3>Sluice %1</h3><p>A desktop data-sync manager: copies data from sources into a "
-                          "destination database, stream by stream, with Airbyte's semantics.</p>"
-                          "<p>Home folder: %2</p>")
-                           .arg(QStringLiteral(SLUICE_VERSION), m_engine->home().toHtmlEscaped()));
+void MainWindow::onConnectionLoaded(const sluice::core::ConnectionDetails& details) {
+    if (details.id != m_selectedId)
+        return;
+    if (!details.error.isEmpty()) {
+        statusBar()->showMessage(details.error, 10000);
+        return;
+    }
+    m_details = details;
+    m_streams->setDetails(details);
+    m_generations->setConnection(details.id, details.streams);
+    m_settings->setDetails(details);
+    updateActions();
+    updateTitle();
+}
+
+void MainWindow::onJobFinished(const sluice::core::JobFinished& f) {
+    const bool failed = f.status != QLatin1String("succeeded");
+    QString text = tr("%1 of %2 %3 (job #%4)").arg(f.type, f.connectionName, f.status).arg(f.jobId);
+    if (failed && !f.message.isEmpty())
+        text += QStringLiteral(": ") + f.message;
+    text[0] = text[0].toUpper();
+    m_notifier->notify(tr("Sluice"), text, failed);
+    core::logLine("ui", failed ? "warn" : "info", "notified: " + text.toStdString());
+    if (f.connectionId == m_selectedId)
+        m_engine->engine()->loadConnection(f.connectionId);
+}
+
+void MainWindow::updateTitle() {
+    const auto* c = selectedSummary();
+    if (!c) {
+        m_title->clear();
+        return;
+    }
+    QString status = c->status;
+    if (!c->statusMessage.isEmpty() && c->status != QLatin1String("running"))
+        status += QStringLiteral(": ") + c->statusMessage;
+    m_title->setText(
+        tr("<span style='font-size:15pt;font-weight:600'>%1</span>&nbsp;&nbsp;"
+           "<span>%2 \u2192 %3 &nbsp;·&nbsp; %4 &nbsp;·&nbsp; last sync %5 &nbsp;·&nbsp; schedule: %6</span>")
+            .arg(c->name.toHtmlEscaped(), displayName(true, c->sourceType),
+                 displayName(false, c->destinationType), status.toHtmlEscaped(), formatRelative(c->lastSync),
+                 c->schedule.toHtmlEscaped()));
+}
+
+void MainWindow::updateActions() {
+    const auto* c = selectedSummary();
+    const bool running = c && c->status == QLatin1String("running");
+    m_editAction->setEnabled(c && !running);
+    m_deleteAction->setEnabled(c && !running);
+    m_syncAction->setEnabled(c && !running);
+    m_cancelAction->setEnabled(running);
+    m_refreshAction->setEnabled(c && !running);
+    m_clearAction->setEnabled(c && !running);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_filter && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
+        m_connectionView->setFocus();
+        if (!m_connectionView->selectionModel()->hasSelection() && m_proxy->rowCount() > 0)
+            m_connectionView->selectRow(0);
+        return true;
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
     QMainWindow::closeEvent(event);
 }
 

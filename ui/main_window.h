@@ -3,45 +3,119 @@
 #include "engine/engine_types.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
+class QAction;
 class QLabel;
 class QLineEdit;
+class QMessageBox;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 
 namespace sluice::ui {
 
+class ConnectionDialog;
 class ConnectionListModel;
 class EngineBridge;
+class GenerationsPanel;
+class JobsPanel;
+class RefreshDialog;
+class SettingsPanel;
+class StreamsPanel;
+class TrayNotifier;
 
+// The main window: connections on the left (with a filter), the selected connection's Streams, Jobs,
+// Generations and Settings on the right, and the actions on its toolbar and menus. Everything it shows comes
+// from the engine's signals; it never touches a database or a file itself.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(EngineBridge* engine, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    enum Tab { StreamsTab, JobsTab, GenerationsTab, SettingsTab };
+
     QTableView* connectionView() const { return m_connectionView; }
     ConnectionListModel* connectionModel() const { return m_model; }
+    StreamsPanel* streamsPanel() const { return m_streams; }
+    JobsPanel* jobsPanel() const { return m_jobs; }
+    GenerationsPanel* generationsPanel() const { return m_generations; }
+    SettingsPanel* settingsPanel() const { return m_settings; }
+    QTabWidget* tabs() const { return m_tabs; }
+    QLabel* hintLabel() const { return m_hint; }
+    TrayNotifier* notifier() const { return m_notifier; }
+    qint64 selectedConnectionId() const { return m_selectedId; }
+    const sluice::core::ConnectionDetails& details() const { return m_details; }
+    // The dialogs last opened (null once closed), for tests and automation.
+    RefreshDialog* refreshDialog() const;
+    ConnectionDialog* connectionDialog() const;
+    QMessageBox* clearConfirmation() const;
+
+    QAction* newAction() const { return m_newAction; }
+    QAction* syncAction() const { return m_syncAction; }
+    QAction* cancelAction() const { return m_cancelAction; }
+    QAction* refreshAction() const { return m_refreshAction; }
+    QAction* clearAction() const { return m_clearAction; }
+
+public slots:
+    void newConnection();
+    void editConnection();
+    void deleteConnection();
+    void syncNow();
+    void cancelJob();
+    // `streams` empty: every selected stream. `preferred`: the option to pre-select where available.
+    void openRefreshDialog(const QStringList& streams = {}, const QString& preferred = {});
+    void confirmClear(const QStringList& streams = {});
+    void selectConnection(qint64 id);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void buildActions();
     void buildLayout();
+    QWidget* buildRightSide();
+    void connectEngine();
     void onConnectionsChanged(const QVector<sluice::core::ConnectionSummary>& connections);
+    void onConnectionLoaded(const sluice::core::ConnectionDetails& details);
+    void onJobFinished(const sluice::core::JobFinished& finished);
     void onSelectionChanged();
-    qint64 selectedConnectionId() const;
+    void updateActions();
+    void updateTitle();
+    const sluice::core::ConnectionSummary* selectedSummary() const;
     void showAbout();
+    void showPreferences();
 
     EngineBridge* m_engine;
     ConnectionListModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_connectionView = nullptr;
     QLineEdit* m_filter = nullptr;
-    QLabel* m_details = nullptr;
+    QLabel* m_hint = nullptr;
+    QLabel* m_title = nullptr;
+    QLabel* m_emptyState = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    StreamsPanel* m_streams = nullptr;
+    JobsPanel* m_jobs = nullptr;
+    GenerationsPanel* m_generations = nullptr;
+    SettingsPanel* m_settings = nullptr;
     QLabel* m_statusLabel = nullptr;
+    TrayNotifier* m_notifier = nullptr;
+    QAction* m_newAction = nullptr;
+    QAction* m_editAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_syncAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_refreshAction = nullptr;
+    QAction* m_clearAction = nullptr;
+    QPointer<RefreshDialog> m_refreshDialog;
+    QPointer<ConnectionDialog> m_connectionDialog;
+    QPointer<QMessageBox> m_clearBox;
     qint64 m_selectedId = 0;
+    qint64 m_demoId = 0; // the demo connection created at the first start, while its hint shows
+    sluice::core::ConnectionDetails m_details;
 };
 
 } // namespace sluice::ui

@@ -1,12 +1,12 @@
 // jobs, logs, cancel, state, generations, diff: reading what jobs did.
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
+#include "engine/generation_listing.h"
 #include "engine/stream_lookup.h"
 #include "store/connection_repository.h"
 #include "store/state_repository.h"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 namespace sluice::core::cli {
@@ -159,70 +159,41 @@ int cmdGenerations(Context& ctx) {
     auto name = ctx.args.option("--stream");
     if (!name)
         return ctx.fail(Error::invalid("generations needs --stream NAME"));
-    auto stream = storedStream(ctx.store->db(), c.value(), *name);
-    if (!stream)
-        return ctx.fail(stream.error());
-    // Generations are kept under the configured namespace, which a file may leave out for a database source.
-    const std::string& ns = c->findStream(*name)->ns;
-    StateRepository states(ctx.store->db());
-    auto current = states.currentGeneration(c->id, ns, stream->stream.name);
-    if (!current)
-        return ctx.fail(current.error());
-    auto gens = states.generations(c->id, ns, stream->stream.name);
-    if (!gens)
-        return ctx.fail(gens.error());
-    auto dest = makeDestination(c->destination.type, c->destination.configJson);
-    if (!dest)
-        return ctx.fail(dest.error());
-    auto report = dest.value()->generationReport(stream.value(), current.value().value_or(0), 1000);
-    if (!report)
-        return ctx.fail(report.error());
-
-    auto countIn = [](const std::vector<GenerationCount>& v, int64_t g) {
-        for (const auto& x : v)
-            if (x.generation == g)
-                return x.records;
-        return int64_t{0};
-    };
+    auto listing = listGenerations(ctx.store->db(), c.value(), *name, 1000);
+    if (!listing)
+        return ctx.fail(listing.error());
     json list = json::array();
-    std::vector<int64_t> ids;
-    for (const auto& g : gens.value())
-        ids.push_back(g.generation);
-    for (const auto& x : report->stored)
-        if (std::find(ids.begin(), ids.end(), x.generation) == ids.end())
-            ids.push_back(x.generation);
-    std::sort(ids.begin(), ids.end());
-    for (int64_t g : ids) {
-        json e = {{"generation_id", g},
-                  {"records", countIn(report->stored, g)},
-                  {"visible_records", countIn(report->visible, g)}};
-        for (const auto& rec : gens.value())
-            if (rec.generation == g) {
-                e["job_id"] = rec.jobId ? json(*rec.jobId) : json();
-                e["reason"] = rec.reason;
-                e["created_at"] = rec.createdAt;
-            }
+    for (const auto& g : listing->generations) {
+        json e = {
+            {"generation_id", g.generation}, {"records", g.records}, {"visible_records", g.visibleRecords}};
+        if (!g.reason.empty()) {
+            e["job_id"] = g.jobId ? json(*g.jobId) : json();
+            e["reason"] = g.reason;
+            e["created_at"] = g.createdAt;
+        }
         list.push_back(e);
     }
     json staleRows = json::array();
-    for (const auto& r : report->staleRows)
+    for (const auto& r : listing->staleRows)
         staleRows.push_back(rowToJson(r));
-    json doc = {{"stream", stream->stream.name},
-                {"current_generation", current.value() ? json(*current.value()) : json()},
+    const auto& current = listing->current;
+    json doc = {{"stream", listing->stream.stream.name},
+                {"current_generation", current ? json(*current) : json()},
                 {"generations", list},
-                {"stale_records", report->staleCount},
+                {"stale_records", listing->staleCount},
                 {"stale_rows", staleRows}};
     if (ctx.json()) {
         *ctx.out << doc.dump(2) << "\n";
         return kExitOk;
     }
-    *ctx.out << "stream " << stream->stream.name << ", current generation "
-             << (current.value() ? std::to_string(*current.value()) : "none") << "\n";
+    *ctx.out << "stream " << listing->stream.stream.name << ", current generation "
+             << (current ? std::to_string(*current) : "none") << "\n";
     *ctx.out << "GENERATION\tRECORDS\tVISIBLE\tREASON\n";
     for (const auto& e : list)
         *ctx.out << e["generation_id"].get<int64_t>() << "\t" << e["records"].get<int64_t>() << "\t"
-                 << e["visible_records"].get<int64_t>() << "\t" << e.value("reason", std::string("-")) << "\n";
-    *ctx.out << "stale records (key not seen in the current generation): " << report->staleCount << "\n";
+                 << e["visible_records"].get<int64_t>() << "\t" << e.value("reason", std::string("-"))
+                 << "\n";
+    *ctx.out << "stale records (key not seen in the current generation): " << listing->staleCount << "\n";
     for (const auto& r : staleRows)
         *ctx.out << "  " << r.dump() << "\n";
     return kExitOk;

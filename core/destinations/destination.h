@@ -60,6 +60,14 @@ struct ChangedRow {
     std::vector<ChangedField> fields;
 };
 
+// count(*), sum and average of one numeric column over the rows of one generation.
+struct GenerationAggregate {
+    int64_t generation = 0;
+    int64_t count = 0;
+    double sum = 0;
+    double average = 0;
+};
+
 struct GenerationDiff {
     std::vector<RowData> added, removed;
     std::vector<ChangedRow> changed;
@@ -91,6 +99,13 @@ public:
     virtual Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) = 0;
     // Rows now in the stream's final table (what a refresh would re-import or remove).
     virtual Result<int64_t> rowCount(const ResolvedStream& stream) = 0;
+    // Per generation: rows, and sum and average of a numeric column, over every version still stored (the
+    // history of a dedupe stream, else the final table): the seed's `sum(total_sales)` per generation.
+    virtual Result<std::vector<GenerationAggregate>> aggregate(const ResolvedStream& stream,
+                                                               const std::string& column) {
+        (void)stream, (void)column;
+        return Error::refused("per-generation aggregates are not supported by this destination");
+    }
 };
 
 Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, const std::string& configJson);

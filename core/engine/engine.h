@@ -1,10 +1,12 @@
 #pragma once
 
 #include "engine/engine_types.h"
+#include "engine/job_types.h"
 
 #include <QObject>
 #include <QThread>
-
+#include <deque>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -12,10 +14,14 @@ class QTimer;
 
 namespace sluice::core {
 
+class JobWorker;
+class Scheduler;
 class Store;
+class WallClock;
 
 // The engine: lives on its own thread. Every public slot may be called from any thread (it re-queues
-// itself onto the engine thread) and answers with signals carrying plain values.
+// itself onto the engine thread) and answers with signals carrying plain values. Jobs do not run on the
+// engine thread: each runs on a worker thread of its own, so the engine keeps answering while they run.
 class Engine : public QObject {
     Q_OBJECT
 public:
@@ -29,20 +35,96 @@ public slots:
     void refreshConnections();
     // How often the engine looks for changes made by other processes (the CLI); 0 stops watching.
     void setWatchInterval(int milliseconds);
+    // How often the scheduler looks for due connections (default 15 s); 0 stops scheduling.
+    void setSchedulerInterval(int milliseconds);
+
+    void loadConnection(qint64 id);
+    // Creates (id 0) or updates a connection from its JSON (SPEC §7). `streamSchemas` are discovered streams
+    // (catalog JSON) remembered for streams that were never synced, so their columns are known at once.
+    void saveConnection(int token, qint64 id, const QString& json, const QStringList& streamSchemas = {});
+    void deleteConnection(qint64 id);
+    // Runs check() of the source and the destination of a connection being edited (its JSON).
+    void checkConnection(int token, const QString& json);
+    void discoverStreams(int token, const QString& json);
+
+    void startSync(qint64 connectionId);
+    // One job per kind chosen (retain, then remove, then clear), one after the other.
+    void startRefresh(qint64 connectionId, const QVector<sluice::core::RefreshChoice>& choices);
+    void startClear(qint64 connectionId, const QStringList& streams);
+    // Stops the connection's running job at its next checkpoint (also a job run by the CLI).
+    void cancelJob(qint64 connectionId);
+
+    void loadJobs(qint64 connectionId);
+    void loadJobDetails(qint64 jobId);
+    void loadGenerations(qint64 connectionId, const QString& stream);
+    void loadAggregate(qint64 connectionId, const QString& stream, const QString& column);
+    void loadDiff(qint64 connectionId, const QString& stream, qint64 from, qint64 to);
+    void loadRefreshPreview(qint64 connectionId, const QStringList& streams);
+    // Writes rows as CSV (RFC 4180) to `path`; answers with exportFinished.
+    void exportCsv(const QString& path, const sluice::core::RowSet& rows);
 
 signals:
     void started();
+    void demoCreated(qint64 connectionId);
     void connectionsChanged(const QVector<sluice::core::ConnectionSummary>& connections);
+    void connectionLoaded(const sluice::core::ConnectionDetails& details);
+    void connectionSaved(const sluice::core::SaveResult& result);
+    void connectionDeleted(qint64 id);
+    void checkFinished(const sluice::core::CheckResult& result);
+    void discoverFinished(const sluice::core::DiscoverResult& result);
+
+    void jobStarted(qint64 jobId, qint64 connectionId, const QString& type);
+    void jobRejected(const sluice::core::JobRejected& rejection);
+    void jobProgress(const sluice::core::JobProgress& progress);
+    void jobLog(const QVector<sluice::core::LogEntry>& lines);
+    void jobFinished(const sluice::core::JobFinished& finished);
+
+    void jobsLoaded(qint64 connectionId, const QVector<sluice::core::JobSummary>& jobs);
+    void jobDetailsLoaded(const sluice::core::JobDetails& details);
+    void generationsLoaded(const sluice::core::GenerationsReport& report);
+    void aggregateLoaded(const sluice::core::AggregateReport& report);
+    void diffLoaded(const sluice::core::DiffReport& report);
+    void refreshPreviewLoaded(const sluice::core::RefreshPreview& preview);
+    void exportFinished(const QString& path, const QString& error);
     void errorOccurred(const QString& message);
 
 private:
-    void ensureStarted();
+    struct Running {
+        std::unique_ptr<JobWorker> worker;
+        qint64 jobId = 0;
+        qint64 startedMs = 0;
+        double progress = -1;
+    };
+
+    // Re-queues `call` onto the engine thread when called from elsewhere; true when it did.
+    template <typename F> bool hop(F&& call) {
+        if (QThread::currentThread() == thread())
+            return false;
+        QMetaObject::invokeMethod(this, std::forward<F>(call), Qt::QueuedConnection);
+        return true;
+    }
+    bool ensureStarted();
     void pollForChanges();
+    void launch(qint64 connectionId, const JobRequest& request);
+    void reject(qint64 connectionId, const QString& reason);
+    void collectJobs();
+    void finishJob(qint64 connectionId, Running& running);
+    void schedulerTick();
+    // Answers an inspector question about a connection with `make(connection)`, or with the error.
+    template <typename Report, typename Make>
+    void answerFor(qint64 connectionId, void (Engine::*signal)(const Report&), Make&& make);
 
     std::string m_home;
     std::unique_ptr<Store> m_store;
     QTimer* m_watch = nullptr;
+    QTimer* m_jobTimer = nullptr;
+    QTimer* m_schedulerTimer = nullptr;
+    int m_schedulerInterval = 15000;
     int64_t m_lastDataVersion = -1;
+    std::unique_ptr<WallClock> m_clock;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::map<qint64, Running> m_running;               // by connection id
+    std::map<qint64, std::deque<JobRequest>> m_queued; // refresh jobs waiting for the running one
 };
 
 // Owns the engine thread: starts it, and stops it with requestInterruption(); quit(); wait().

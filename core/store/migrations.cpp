@@ -117,6 +117,13 @@ CREATE TABLE pending_refreshes (
 CREATE INDEX jobs_by_connection ON jobs(connection_id, id);
 CREATE INDEX jobs_by_status ON jobs(status);
 )sql",
+        // 3: settings of the home itself (e.g. that the first start already happened)
+        R"sql(
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+)sql",
     };
     return list;
 }

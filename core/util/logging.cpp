@@ -2,13 +2,13 @@
 
 #include "util/home.h"
 
+#include <atomic>
+#include <mutex>
+#include <set>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <mutex>
-#include <set>
 #include <vector>
 
 namespace sluice::core {
@@ -18,6 +18,7 @@ std::mutex g_mutex;
 std::set<std::string> g_secrets;
 LogListener g_listener;
 std::vector<spdlog::sink_ptr> g_sinks;
+std::atomic<spdlog::level::level_enum> g_level{spdlog::level::debug};
 
 // Redacts secrets before any other sink sees the line, then forwards it.
 class RedactingSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -82,10 +83,20 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
     if (auto l = spdlog::get(name))
         return l;
     auto l = std::make_shared<spdlog::logger>(name, rootSink());
-    l->set_level(spdlog::level::debug);
+    l->set_level(g_level.load());
     l->flush_on(spdlog::level::warn);
     spdlog::register_logger(l);
     return l;
+}
+
+void logLine(const std::string& loggerName, const std::string& level, const std::string& message) {
+    logger(loggerName)->log(spdlog::level::from_str(level), "{}", message);
+}
+
+void setLogLevel(const std::string& level) {
+    const auto l = spdlog::level::from_str(level);
+    g_level = l;
+    spdlog::apply_all([l](const std::shared_ptr<spdlog::logger>& logger) { logger->set_level(l); });
 }
 
 void registerSecret(const std::string& value) {

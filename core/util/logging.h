@@ -14,6 +14,13 @@ void initLogging(const std::string& home, bool verboseConsole = false);
 // A named logger per subsystem ("store", "engine", "source", "destination", "cli", "ui", "scheduler").
 std::shared_ptr<spdlog::logger> logger(const std::string& name);
 
+// Logs one line through a named logger without spdlog's headers (for code that does not otherwise need them,
+// like the GUI). `level`: "debug", "info", "warn" or "error".
+void logLine(const std::string& loggerName, const std::string& level, const std::string& message);
+
+// The level of every logger: "debug", "info", "warn" or "error" (the GUI's preference).
+void setLogLevel(const std::string& level);
+
 // Any value registered here is replaced by ********** in every log line, file or GUI.
 void registerSecret(const std::string& value);
 std::string redactSecrets(std::string text);

@@ -27,6 +27,8 @@ public:
                                              size_t maxStaleRows) override;
     Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
     Result<int64_t> rowCount(const ResolvedStream& stream) override;
+    Result<std::vector<GenerationAggregate>> aggregate(const ResolvedStream& stream,
+                                                       const std::string& column) override;
 
 private:
     enum class Target { Final, HistoryAndFinal, Staging };

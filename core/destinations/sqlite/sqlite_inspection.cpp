@@ -51,6 +51,37 @@ Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
     return n.value().value_or(0);
 }
 
+Result<std::vector<GenerationAggregate>> SqliteDestination::aggregate(const ResolvedStream& stream,
+                                                                      const std::string& column) {
+    SLUICE_TRY(open());
+    const int index = stream.stream.columnIndex(column);
+    if (index < 0)
+        return Error::invalid("stream `" + stream.stream.name + "` has no column `" + column + "`");
+    const ColumnType type = stream.stream.columns[static_cast<size_t>(index)].type;
+    if (type != ColumnType::Integer && type != ColumnType::Number)
+        return Error::invalid("column `" + column + "` of stream `" + stream.stream.name +
+                              "` is not numeric: only integer and number columns can be summed");
+    const auto l = SqliteTableLayout::of(stream);
+    const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
+    std::vector<GenerationAggregate> out;
+    if (!m_db.tableExists(source))
+        return out;
+    const std::string c = quoteIdent(l.columns[static_cast<size_t>(index)]);
+    auto st = m_db.prepare("SELECT \"_airbyte_generation_id\", count(*), total(" + c + "), avg(" + c +
+                           ") FROM " + quoteIdent(source) + " GROUP BY 1 ORDER BY 1");
+    if (!st)
+        return st.error();
+    while (true) {
+        auto r = st->step();
+        if (!r)
+            return r.error();
+        if (!r.value())
+            return out;
+        out.push_back(
+            {st->getInt(0), st->getInt(1), st->getDouble(2), st->isNull(3) ? 0.0 : st->getDouble(3)});
+    }
+}
+
 Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStream& stream, int64_t current,
                                                             size_t maxStaleRows) {
     SLUICE_TRY(open());

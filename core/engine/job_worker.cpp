@@ -1,0 +1,93 @@
+#include "engine/job_worker.h"
+
+#include "engine/job_runner.h"
+#include "store/store.h"
+#include "util/logging.h"
+
+#include <spdlog/spdlog.h>
+
+namespace sluice::core {
+
+namespace {
+// Lines kept for the GUI between two collections; a source that logs faster loses the excess here only
+// (every line is still in the job's log in Sluice's database).
+constexpr size_t kMaxPendingLines = 2000;
+} // namespace
+
+class JobWorker::Observer : public JobObserver {
+public:
+    explicit Observer(JobWorker& worker) : m_worker(worker) {}
+
+    void jobStarted(int64_t jobId) override {
+        std::lock_guard lock(m_worker.m_mutex);
+        m_worker.m_jobId = jobId;
+    }
+    void logLine(int64_t jobId, const std::string& level, const std::string& message) override {
+        std::lock_guard lock(m_worker.m_mutex);
+        if (m_worker.m_lines.size() < kMaxPendingLines)
+            m_worker.m_lines.push_back({jobId, level, message});
+    }
+    void streamProgress(int64_t jobId, const std::string& stream, int64_t committed,
+                        int64_t estimate) override {
+        (void)jobId;
+        std::lock_guard lock(m_worker.m_mutex);
+        m_worker.m_progressChanged = true;
+        for (auto& s : m_worker.m_streams)
+            if (s.stream == stream) {
+                s.committed = committed;
+                if (estimate >= 0)
+                    s.estimate = estimate;
+                return;
+            }
+        m_worker.m_streams.push_back({stream, committed, estimate});
+    }
+
+private:
+    JobWorker& m_worker;
+};
+
+JobWorker::JobWorker(std::string home, ConnectionConfig connection, JobRequest request)
+    : m_home(std::move(home)), m_connection(std::move(connection)), m_request(std::move(request)),
+      m_observer(std::make_unique<Observer>(*this)), m_thread([this] { run(); }) {}
+
+JobWorker::~JobWorker() {
+    m_cancel = true;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void JobWorker::run() {
+    Result<JobOutcome> outcome = Error::internal("the job did not run");
+    auto store = Store::openInHome(m_home);
+    if (!store) {
+        outcome = store.error();
+    } else {
+        JobOptions options;
+        options.observer = m_observer.get();
+        options.cancelFlag = &m_cancel;
+        JobRunner runner(store.value(), options);
+        outcome = runner.run(m_connection, m_request);
+    }
+    if (!outcome)
+        logger("engine")->warn("job of connection `{}` not run: {}", m_connection.name,
+                               outcome.error().message);
+    std::lock_guard lock(m_mutex);
+    m_outcome = std::move(outcome);
+    m_finished = true;
+}
+
+JobWorker::Snapshot JobWorker::take() {
+    std::lock_guard lock(m_mutex);
+    Snapshot s;
+    s.jobId = m_jobId;
+    s.streams = m_streams;
+    s.progressChanged = m_progressChanged;
+    m_progressChanged = false;
+    s.lines.swap(m_lines);
+    s.finished = m_finished;
+    if (m_finished)
+        s.outcome = m_outcome;
+    return s;
+}
+
+} // namespace sluice::core

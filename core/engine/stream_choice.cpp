@@ -1,0 +1,168 @@
+#include "engine/stream_choice.h"
+
+#include <nlohmann/json.hpp>
+
+namespace sluice::core {
+
+using nlohmann::json;
+
+namespace {
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QString pathText(const FieldPath& p) {
+    return q(fieldPathToString(p));
+}
+
+FieldPath pathOf(const QString& text) {
+    FieldPath out;
+    for (const auto& part : text.split(QLatin1Char('.'), Qt::SkipEmptyParts))
+        out.push_back(part.trimmed().toStdString());
+    return out;
+}
+
+QStringList keyText(const std::vector<FieldPath>& key) {
+    QStringList out;
+    for (const auto& p : key)
+        out << pathText(p);
+    return out;
+}
+
+std::vector<FieldPath> keyOf(const QStringList& fields) {
+    std::vector<FieldPath> out;
+    for (const auto& f : fields)
+        if (auto p = pathOf(f); !p.empty())
+            out.push_back(p);
+    return out;
+}
+
+ConfiguredStreamConfig configOf(const StreamRow& row) {
+    ConfiguredStreamConfig c;
+    c.name = row.name.toStdString();
+    c.ns = row.ns.toStdString();
+    c.selected = row.selected;
+    if (auto m = modeFromLabel(row.mode.toStdString()))
+        c.mode = *m;
+    // A source-defined cursor or key is not the user's to set: leave it out of the configuration.
+    if (!row.cursorSourceDefined)
+        c.cursorField = pathOf(row.configuredCursor);
+    if (!row.keySourceDefined)
+        c.primaryKey = keyOf(row.configuredKey);
+    return c;
+}
+} // namespace
+
+StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const ConfiguredStreamConfig& config) {
+    StreamRow r;
+    r.name = q(config.name);
+    r.ns = q(config.ns);
+    r.selected = config.selected;
+    r.mode = q(config.mode.label());
+    for (const auto& m : allStreamModes())
+        if (!schemaKnown || info.supports(m.sync))
+            r.supportedModes << q(m.label());
+    for (const auto& c : info.columns) {
+        r.columns << q(c.name);
+        if (c.type == ColumnType::Integer || c.type == ColumnType::Number)
+            r.numericColumns << q(c.name);
+    }
+    r.cursorSourceDefined = info.sourceDefinedCursor;
+    r.defaultCursor = pathText(info.defaultCursorField);
+    r.configuredCursor = pathText(config.cursorField);
+    r.cursor = info.sourceDefinedCursor || config.cursorField.empty() ? r.defaultCursor : r.configuredCursor;
+    r.keySourceDefined = !info.sourceDefinedPrimaryKey.empty();
+    r.configuredKey = keyText(config.primaryKey);
+    r.primaryKey = r.keySourceDefined ? keyText(info.sourceDefinedPrimaryKey) : r.configuredKey;
+    if (schemaKnown)
+        r.schemaJson = q(streamToJson(info));
+    return r;
+}
+
+ConfiguredStreamConfig defaultStreamConfig(const StreamInfo& info) {
+    ConfiguredStreamConfig c;
+    c.name = info.name;
+    c.ns = info.ns;
+    const bool cursor = !info.defaultCursorField.empty();
+    const bool key = !info.sourceDefinedPrimaryKey.empty();
+    if (info.supports(SyncMode::Incremental) && cursor)
+        c.mode = {SyncMode::Incremental,
+                  key ? DestinationSyncMode::AppendDedup : DestinationSyncMode::Append};
+    else
+        c.mode = {SyncMode::FullRefresh,
+                  key ? DestinationSyncMode::OverwriteDedup : DestinationSyncMode::Overwrite};
+    if (!info.supports(c.mode.sync))
+        c.mode = {SyncMode::Incremental, DestinationSyncMode::Append};
+    return c;
+}
+
+QString validateStreamChoice(const StreamRow& row) {
+    if (!row.selected)
+        return {};
+    auto mode = modeFromLabel(row.mode.toStdString());
+    if (!mode)
+        return QStringLiteral("`%1` is not one of Sluice's sync modes").arg(row.mode);
+    const ConfiguredStreamConfig config = configOf(row);
+    if (row.schemaJson.isEmpty())
+        return {}; // the source has not been asked yet: its cursor and key are unknown, the engine checks
+                   // first
+    auto info = streamFromJson(row.schemaJson.toStdString());
+    if (!info)
+        return q(info.error().message);
+    auto resolved = resolveStream(info.value(), config);
+    return resolved ? QString() : q(resolved.error().message);
+}
+
+QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>& rows, QString* error) {
+    json root;
+    try {
+        root = json::parse(connectionJson.toStdString());
+    } catch (const json::exception& e) {
+        if (error)
+            *error = QStringLiteral("the connection is not valid JSON: %1").arg(QString::fromUtf8(e.what()));
+        return connectionJson;
+    }
+    root.erase("id"); // the file format has no id: the store gives it
+    if (!root.contains("streams") || !root["streams"].is_array())
+        root["streams"] = json::array();
+    json& streams = root["streams"];
+    for (const auto& row : rows) {
+        const ConfiguredStreamConfig c = configOf(row);
+        json* target = nullptr;
+        for (auto& s : streams)
+            if (s.value("name", std::string()) == c.name && s.value("namespace", std::string()) == c.ns)
+                target = &s;
+        if (!target) {
+            streams.push_back({{"name", c.name}});
+            target = &streams.back();
+            if (!c.ns.empty())
+                (*target)["namespace"] = c.ns;
+        }
+        json& s = *target;
+        s["selected"] = c.selected;
+        s["sync_mode"] = toString(c.mode.sync);
+        s["destination_sync_mode"] = toString(c.mode.destination);
+        if (c.cursorField.empty())
+            s.erase("cursor_field");
+        else
+            s["cursor_field"] = c.cursorField;
+        if (c.primaryKey.empty())
+            s.erase("primary_key");
+        else
+            s["primary_key"] = c.primaryKey;
+    }
+    return QString::fromStdString(root.dump(2));
+}
+
+bool changeNeedsRefresh(const StreamRow& before, const StreamRow& after) {
+    if (!after.selected || before.generation < 0)
+        return false; // never synced: there is nothing to re-import
+    // A full refresh without dedupe re-imports everything on every sync: the next sync is the refresh.
+    auto mode = modeFromLabel(after.mode.toStdString());
+    if (!mode || !isRefreshAvailable(*mode, RefreshKind::Retain))
+        return false;
+    return before.mode != after.mode || before.configuredCursor != after.configuredCursor ||
+           before.configuredKey != after.configuredKey;
+}
+
+} // namespace sluice::core

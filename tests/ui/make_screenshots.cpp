@@ -1,0 +1,121 @@
+// Regenerates docs/screenshots: drives the real window through each screen on a throwaway home and grabs
+// the whole screen. Not a test; run it under Xvfb:
+//   xvfb-run -a -s "-screen 0 1280x800x24" build/tests/sluice_screenshots docs/screenshots
+#include "dialogs/connection_dialog.h"
+#include "dialogs/preferences_dialog.h"
+#include "dialogs/refresh_dialog.h"
+#include "models/generation_models.h"
+#include "models/job_models.h"
+#include "ui_harness.h"
+#include "widgets/generations_panel.h"
+#include "widgets/jobs_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QScreen>
+#include <QTabWidget>
+
+using namespace sluice;
+
+namespace {
+void settle(int ms = 600) {
+    QTest::qWait(ms);
+}
+
+template <typename F> bool waitFor(F done, int ms = 30000) {
+    QElapsedTimer t;
+    t.start();
+    while (!done() && t.elapsed() < ms)
+        QTest::qWait(50);
+    return done();
+}
+
+void shoot(const QString& dir, const QString& name) {
+    settle();
+    const QPixmap pm = QGuiApplication::primaryScreen()->grabWindow(0);
+    pm.save(dir + "/" + name + ".png");
+    qInfo("wrote %s/%s.png", qPrintable(dir), qPrintable(name));
+}
+
+bool idle(test::GuiHarness& h) {
+    return h.window->syncAction()->isEnabled();
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("sluice-screenshots");
+    QStandardPaths::setTestModeEnabled(true);
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    // A second argument "dark" shows the app with the dark theme of the preferences.
+    QSettings().setValue("preferences/theme",
+                         argc > 2 ? QString::fromLocal8Bit(argv[2]) : QStringLiteral("system"));
+    ui::PreferencesDialog::applySaved();
+
+    test::GuiHarness h;
+    h.window->setGeometry(QGuiApplication::primaryScreen()->geometry());
+    if (!h.waitForConnection("demo"))
+        return 1;
+    shoot(out, "first_start");
+
+    // Two syncs (the second one reads what changed in the source), then a retain refresh of users.
+    for (int i = 0; i < 2; ++i) {
+        h.window->syncAction()->trigger();
+        waitFor([&] { return !idle(h); }, 3000);
+        if (!waitFor([&] { return idle(h); }))
+            return 2;
+    }
+    h.window->openRefreshDialog({}, {});
+    if (!waitFor([&] { return h.window->refreshDialog() && h.window->refreshDialog()->isLoaded(); }))
+        return 3;
+    h.window->refreshDialog()->view()->setFocus();
+    shoot(out, "refresh_dialog");
+    h.window->refreshDialog()->choose("products", "clear");
+    h.window->refreshDialog()->choose("purchases", "");
+    h.window->refreshDialog()->choose("products", "");
+    h.window->refreshDialog()->confirm();
+    waitFor([&] { return !idle(h); }, 3000);
+    waitFor([&] { return idle(h); });
+    h.window->syncAction()->trigger();
+    waitFor([&] { return !idle(h); }, 3000);
+    waitFor([&] { return idle(h); });
+    settle(1000);
+    shoot(out, "main_window_streams");
+
+    h.window->tabs()->setCurrentIndex(ui::MainWindow::GenerationsTab);
+    auto* g = h.window->generationsPanel();
+    g->showStream("users");
+    g->aggregateColumn()->setCurrentText("score");
+    waitFor([&] { return g->generationModel()->rowCount() >= 2; });
+    g->runDiff();
+    shoot(out, "generation_inspector");
+
+    // A slow job, caught running: per-stream progress, records/s, the live log.
+    h.engine->engine()->saveConnection(999, 0,
+                                       test::demoJson(h.home(), "warehouse", "incremental", "append_dedup",
+                                                      R"("count": 20000, "page_size": 200, "delay_ms": 60)"));
+    if (!waitFor([&] { return h.window->connectionModel()->rowCount() == 2; }))
+        return 4;
+    h.waitForConnection("warehouse");
+    h.window->tabs()->setCurrentIndex(ui::MainWindow::JobsTab);
+    h.window->syncAction()->trigger();
+    waitFor([&] { return h.window->jobsPanel()->progressModel()->rowCount() > 0; });
+    settle(2500);
+    shoot(out, "job_history");
+    h.window->cancelJob();
+    waitFor([&] { return idle(h); });
+
+    h.waitForConnection("demo");
+    h.window->tabs()->setCurrentIndex(ui::MainWindow::SettingsTab);
+    shoot(out, "settings");
+    h.window->tabs()->setCurrentIndex(ui::MainWindow::StreamsTab);
+    h.window->editConnection();
+    if (!waitFor([&] { return h.window->connectionDialog() != nullptr; }))
+        return 5;
+    h.window->connectionDialog()->discover();
+    waitFor([&] { return h.window->connectionDialog()->streamModel()->rowCount() == 3; });
+    h.window->connectionDialog()->testConnection();
+    shoot(out, "connection_editor");
+    return 0;
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "engine/engine_types.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace sluice::ui {
+
+class EngineBridge;
+class SpecForm;
+class StreamTableModel;
+
+// New or edit connection: source and destination types with forms generated from their specs, "Test
+// connection" (check, on the engine thread), "Discover" (loads the streams), the streams with their modes,
+// and a name. Saved through the engine, which validates it like a connection file.
+class ConnectionDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `existing` null: a new connection.
+    ConnectionDialog(EngineBridge* engine, const sluice::core::ConnectionDetails* existing,
+                     QWidget* parent = nullptr);
+
+    QLineEdit* nameEdit() const { return m_name; }
+    QComboBox* sourceType() const { return m_sourceType; }
+    QComboBox* destinationType() const { return m_destinationType; }
+    SpecForm* sourceForm() const { return m_sourceForm; }
+    SpecForm* destinationForm() const { return m_destinationForm; }
+    StreamTableModel* streamModel() const { return m_streams; }
+    QPushButton* testButton() const { return m_test; }
+    QPushButton* discoverButton() const { return m_discover; }
+    QPushButton* saveButton() const { return m_save; }
+    QLabel* checkResult() const { return m_checkResult; }
+    QProgressBar* busyIndicator() const { return m_busy; }
+    qint64 savedId() const { return m_savedId; }
+    // The connection as the engine will read it (SPEC §7 format).
+    QString connectionJson() const;
+
+public slots:
+    void testConnection();
+    void discover();
+    void save();
+
+private:
+    void onSourceTypeChanged();
+    void onDestinationTypeChanged();
+    void onChecked(const sluice::core::CheckResult& result);
+    void onDiscovered(const sluice::core::DiscoverResult& result);
+    void onSaved(const sluice::core::SaveResult& result);
+    void setBusy(const QString& what);
+    void updateState();
+
+    EngineBridge* m_engine;
+    qint64 m_id = 0;
+    QString m_baseJson; // an edited connection's JSON: its settings are kept
+    QLineEdit* m_name;
+    QComboBox* m_sourceType;
+    QComboBox* m_destinationType;
+    SpecForm* m_sourceForm;
+    SpecForm* m_destinationForm;
+    StreamTableModel* m_streams;
+    QTableView* m_streamView;
+    QPushButton* m_test;
+    QPushButton* m_discover;
+    QPushButton* m_save;
+    QProgressBar* m_busy;
+    QLabel* m_checkResult;
+    QLabel* m_message;
+    int m_token = 0;
+    qint64 m_savedId = 0;
+};
+
+} // namespace sluice::ui

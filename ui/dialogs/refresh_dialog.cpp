@@ -1,0 +1,253 @@
+#include "dialogs/refresh_dialog.h"
+
+#include "engine/engine.h"
+#include "engine_bridge.h"
+#include "format.h"
+#include "models/refresh_choice_model.h"
+
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPushButton>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace sluice::ui {
+
+namespace {
+// The options of a stream are exclusive: drawn as radio buttons, an unavailable one greyed with its reason
+// at hand (tooltip) and "not available" beside it.
+class ChoiceDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override {
+        if (RefreshChoiceModel::kindOfColumn(index.column()).isEmpty()) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionViewItem item = option;
+        initStyleOption(&item, index);
+        item.features &= ~QStyleOptionViewItem::HasCheckIndicator;
+        item.text.clear();
+        QStyle* style = item.widget ? item.widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &item, painter, item.widget);
+        const bool enabled = index.flags() & Qt::ItemIsEnabled;
+        QStyleOptionButton radio;
+        const int w = style->pixelMetric(QStyle::PM_ExclusiveIndicatorWidth, nullptr, item.widget);
+        const int h = style->pixelMetric(QStyle::PM_ExclusiveIndicatorHeight, nullptr, item.widget);
+        radio.rect = QRect(option.rect.left() + 8, option.rect.center().y() - h / 2, w, h);
+        radio.state =
+            (enabled ? QStyle::State_Enabled : QStyle::State_None) |
+            (index.data(Qt::CheckStateRole).toInt() == Qt::Checked ? QStyle::State_On : QStyle::State_Off);
+        radio.palette = option.palette;
+        style->drawPrimitive(QStyle::PE_IndicatorRadioButton, &radio, painter, item.widget);
+        if (!enabled) {
+            painter->save();
+            painter->setPen(option.palette.color(QPalette::Disabled, QPalette::Text));
+            painter->drawText(option.rect.adjusted(w + 14, 0, 0, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                              RefreshDialog::tr("not available"));
+            painter->restore();
+        }
+    }
+
+    bool editorEvent(QEvent* event, QAbstractItemModel* model, const QStyleOptionViewItem& option,
+                     const QModelIndex& index) override {
+        if (RefreshChoiceModel::kindOfColumn(index.column()).isEmpty() ||
+            !(index.flags() & Qt::ItemIsEnabled))
+            return QStyledItemDelegate::editorEvent(event, model, option, index);
+        const bool click = event->type() == QEvent::MouseButtonRelease &&
+                           static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton;
+        const bool key =
+            event->type() == QEvent::KeyPress && (static_cast<QKeyEvent*>(event)->key() == Qt::Key_Space ||
+                                                  static_cast<QKeyEvent*>(event)->key() == Qt::Key_Select);
+        if (!click && !key)
+            return event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonDblClick;
+        const bool checked = index.data(Qt::CheckStateRole).toInt() == Qt::Checked;
+        return model->setData(index, checked ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
+    }
+};
+} // namespace
+
+RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QStringList& streams,
+                             const QString& preferred, QWidget* parent)
+    : QDialog(parent), m_engine(engine), m_connectionId(connectionId), m_preferred(preferred),
+      m_model(new RefreshChoiceModel(this)), m_view(new QTableView), m_intro(new QLabel),
+      m_summary(new QLabel), m_warning(new QLabel),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel)) {
+    setWindowTitle(tr("Refresh streams"));
+    m_intro->setWordWrap(true);
+    m_intro->setText(tr("Loading the streams…"));
+    m_view->setModel(m_model);
+    m_view->setItemDelegate(new ChoiceDelegate(m_view));
+    m_view->setAccessibleName(tr("Refresh options per stream"));
+    m_view->verticalHeader()->hide();
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    m_warning->setWordWrap(true);
+    m_warning->setTextFormat(Qt::RichText);
+    m_warning->setText(
+        QStringLiteral("<b style='color:%1'>%2</b>")
+            .arg(errorColorName(),
+                 tr("Refresh and remove records and Clear cannot be undone: the old records are "
+                    "deleted (when the refresh succeeds; at once for a clear).")));
+    confirmButton()->setText(tr("Confirm"));
+    confirmButton()->setEnabled(false);
+    confirmButton()->setAccessibleName(tr("Confirm refresh"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &RefreshDialog::confirm);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_model, &RefreshChoiceModel::choicesChanged, this, &RefreshDialog::updateSummary);
+    connect(m_engine->engine(), &core::Engine::refreshPreviewLoaded, this, &RefreshDialog::onPreview);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_intro);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_warning);
+    layout->addWidget(m_buttons);
+    resize(900, 360);
+    m_engine->engine()->loadRefreshPreview(connectionId, streams);
+}
+
+QMessageBox* RefreshDialog::clearConfirmation() const {
+    return m_clearBox;
+}
+
+QPushButton* RefreshDialog::confirmButton() const {
+    return m_buttons->button(QDialogButtonBox::Ok);
+}
+
+void RefreshDialog::onPreview(const sluice::core::RefreshPreview& preview) {
+    if (preview.connectionId != m_connectionId || m_loaded)
+        return;
+    m_loaded = true;
+    if (!preview.error.isEmpty()) {
+        m_intro->setText(preview.error);
+        return;
+    }
+    m_otherStreams = preview.otherStreams;
+    setWindowTitle(tr("Refresh streams of %1").arg(preview.connectionName));
+    QString intro =
+        tr("Choose how each stream is refreshed. A refresh re-imports the stream from the source in a "
+           "new generation. Options a stream's mode does not allow are disabled; hover them to see "
+           "why.");
+    intro += QLatin1Char(' ');
+    intro += m_otherStreams.isEmpty()
+                 ? tr("Scheduled syncs of this connection pause until the refresh completes.")
+                 : tr("The other enabled streams (%1) sync too. Scheduled syncs of this connection pause "
+                      "until the "
+                      "refresh completes.")
+                       .arg(m_otherStreams.join(QStringLiteral(", ")));
+    m_intro->setText(intro);
+    m_model->setPreview(preview.streams, m_preferred);
+    m_view->resizeColumnsToContents();
+    for (int c = RefreshChoiceModel::Retain; c <= RefreshChoiceModel::Clear; ++c)
+        m_view->setColumnWidth(c, qMax(m_view->columnWidth(c), 200));
+    // As tall as its rows (a dialog for one stream is not mostly empty table).
+    const int rows =
+        m_view->verticalHeader()->length() + m_view->horizontalHeader()->height() + 2 * m_view->frameWidth();
+    m_view->setMinimumHeight(qMin(rows, 360));
+    m_view->setMaximumHeight(rows);
+    int width = 2 * m_view->frameWidth() + 24;
+    for (int c = 0; c < m_model->columnCount(); ++c)
+        width += m_view->columnWidth(c);
+    resize(qMax(width + layout()->contentsMargins().left() + layout()->contentsMargins().right(), 700),
+           sizeHint().height());
+}
+
+bool RefreshDialog::optionEnabled(const QString& stream, const QString& kind) const {
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        if (m_model->rowAt(row)->name == stream)
+            return m_model->flags(m_model->index(row, RefreshChoiceModel::columnOfKind(kind))) &
+                   Qt::ItemIsEnabled;
+    return false;
+}
+
+QString RefreshDialog::optionTooltip(const QString& stream, const QString& kind) const {
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        if (m_model->rowAt(row)->name == stream)
+            return m_model->index(row, RefreshChoiceModel::columnOfKind(kind))
+                .data(Qt::ToolTipRole)
+                .toString();
+    return {};
+}
+
+bool RefreshDialog::choose(const QString& stream, const QString& kind) {
+    return m_model->choose(stream, kind);
+}
+
+void RefreshDialog::updateSummary() {
+    QStringList reimport, removed, cleared;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const auto* s = m_model->rowAt(row);
+        const QString choice = m_model->choice(row);
+        const QString rows = tr("%1 (%2 rows now)").arg(s->name, formatCount(s->rowsNow));
+        if (choice == QLatin1String("retain") || choice == QLatin1String("remove"))
+            reimport << s->name;
+        if (choice == QLatin1String("remove"))
+            removed << rows;
+        if (choice == QLatin1String("clear"))
+            cleared << rows;
+    }
+    QStringList lines;
+    if (!reimport.isEmpty())
+        lines << tr("<b>Re-imported from the source:</b> %1").arg(reimport.join(QStringLiteral(", ")));
+    if (!removed.isEmpty())
+        lines << tr("<b>Removed when the refresh succeeds:</b> %1").arg(removed.join(QStringLiteral(", ")));
+    if (!cleared.isEmpty())
+        lines << tr("<b>Removed now, with their state:</b> %1").arg(cleared.join(QStringLiteral(", ")));
+    if (!reimport.isEmpty() && removed.isEmpty())
+        lines << tr("Records already in the destination are kept (retain).");
+    if (lines.isEmpty())
+        lines << tr("Nothing is chosen: the streams would only sync normally.");
+    m_summary->setText(lines.join(QStringLiteral("<br>")));
+    confirmButton()->setEnabled(!m_model->choices().isEmpty());
+}
+
+void RefreshDialog::confirm() {
+    const auto choices = m_model->choices();
+    if (choices.isEmpty())
+        return;
+    QStringList cleared;
+    for (const auto& c : choices)
+        if (c.kind == QLatin1String("clear"))
+            cleared << c.stream;
+    if (cleared.isEmpty()) {
+        start();
+        return;
+    }
+    auto* box = new QMessageBox(
+        QMessageBox::Warning, tr("Clear streams"),
+        tr("Clear removes every record and the state of %1.").arg(cleared.join(QStringLiteral(", "))),
+        QMessageBox::Cancel, this);
+    box->setInformativeText(tr("This cannot be undone."));
+    auto* yes = box->addButton(tr("Clear"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes](QAbstractButton* b) {
+        if (b == yes)
+            start();
+    });
+    m_clearBox = box;
+    box->open();
+}
+
+void RefreshDialog::start() {
+    m_engine->engine()->startRefresh(m_connectionId, m_model->choices());
+    accept();
+}
+
+} // namespace sluice::ui

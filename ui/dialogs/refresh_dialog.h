@@ -1,0 +1,62 @@
+#pragma once
+
+#include "engine/engine_types.h"
+
+#include <QDialog>
+#include <QPointer>
+
+class QDialogButtonBox;
+class QLabel;
+class QMessageBox;
+class QTableView;
+
+namespace sluice::ui {
+
+class EngineBridge;
+class RefreshChoiceModel;
+
+// Asks before a refresh: the affected streams, per stream the options the matrix of SPEC §4 allows (from the
+// engine's refresh preview: the same availability function as the CLI), what will be re-imported and what
+// removed, and that other streams sync too and scheduled syncs wait. Confirm starts the jobs.
+class RefreshDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `streams` empty: every selected stream of the connection. `preferred`: the option to pre-select where
+    // the matrix allows it (retain otherwise).
+    RefreshDialog(EngineBridge* engine, qint64 connectionId, const QStringList& streams,
+                  const QString& preferred = {}, QWidget* parent = nullptr);
+
+    RefreshChoiceModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    bool isLoaded() const { return m_loaded; }
+    // Whether `kind` (retain, remove, clear) can be chosen for `stream`.
+    bool optionEnabled(const QString& stream, const QString& kind) const;
+    QString optionTooltip(const QString& stream, const QString& kind) const;
+    bool choose(const QString& stream, const QString& kind);
+    QPushButton* confirmButton() const;
+    // The "This cannot be undone" question shown before a clear, if open.
+    QMessageBox* clearConfirmation() const;
+
+public slots:
+    void confirm();
+
+private:
+    void onPreview(const sluice::core::RefreshPreview& preview);
+    void updateSummary();
+    void start();
+
+    EngineBridge* m_engine;
+    qint64 m_connectionId;
+    QString m_preferred;
+    RefreshChoiceModel* m_model;
+    QTableView* m_view;
+    QLabel* m_intro;
+    QLabel* m_summary;
+    QLabel* m_warning;
+    QDialogButtonBox* m_buttons;
+    QPointer<QMessageBox> m_clearBox;
+    QStringList m_otherStreams;
+    bool m_loaded = false;
+};
+
+} // namespace sluice::ui

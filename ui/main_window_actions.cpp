@@ -1,0 +1,215 @@
+// The main window's actions: toolbar, menus and shortcuts, and what they open.
+#include "dialogs/connection_dialog.h"
+#include "dialogs/preferences_dialog.h"
+#include "dialogs/refresh_dialog.h"
+#include "engine/engine.h"
+#include "engine_bridge.h"
+#include "format.h"
+#include "main_window.h"
+#include "models/connection_list_model.h"
+#include "sluice_version.h"
+#include "widgets/streams_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+
+namespace sluice::ui {
+
+namespace {
+QIcon themed(const char* name, QStyle::StandardPixmap fallback) {
+    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
+}
+} // namespace
+
+void MainWindow::buildActions() {
+    m_newAction =
+        new QAction(themed("document-new", QStyle::SP_FileDialogNewFolder), tr("&New connection…"), this);
+    m_newAction->setShortcut(QKeySequence::New);
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newConnection);
+    m_editAction = new QAction(themed("document-edit", QStyle::SP_FileDialogDetailedView),
+                               tr("&Edit connection…"), this);
+    m_editAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(m_editAction, &QAction::triggered, this, &MainWindow::editConnection);
+    m_deleteAction =
+        new QAction(themed("edit-delete", QStyle::SP_TrashIcon), tr("&Delete connection…"), this);
+    connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteConnection);
+    m_syncAction = new QAction(themed("media-playback-start", QStyle::SP_MediaPlay), tr("&Sync now"), this);
+    m_syncAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_syncAction->setToolTip(tr("Sync the selected connection now (F5)"));
+    connect(m_syncAction, &QAction::triggered, this, &MainWindow::syncNow);
+    m_cancelAction = new QAction(themed("process-stop", QStyle::SP_MediaStop), tr("&Cancel job"), this);
+    m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancelAction->setToolTip(tr("Stop the running job at its next checkpoint (Ctrl+.)"));
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
+    m_refreshAction = new QAction(themed("view-refresh", QStyle::SP_BrowserReload), tr("&Refresh…"), this);
+    m_refreshAction->setToolTip(tr("Re-import streams from the source in a new generation"));
+    connect(m_refreshAction, &QAction::triggered, this, [this] { openRefreshDialog(); });
+    m_clearAction = new QAction(themed("edit-clear", QStyle::SP_DialogDiscardButton), tr("C&lear…"), this);
+    m_clearAction->setToolTip(tr("Remove the records and state of streams"));
+    connect(m_clearAction, &QAction::triggered, this, [this] { confirmClear(); });
+
+    auto* fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(m_newAction);
+    fileMenu->addSeparator();
+    auto* prefs = fileMenu->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    prefs->setShortcut(QKeySequence::Preferences);
+    fileMenu->addSeparator();
+    auto* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    auto* connectionMenu = menuBar()->addMenu(tr("&Connection"));
+    for (auto* a : {m_syncAction, m_cancelAction, m_refreshAction, m_clearAction})
+        connectionMenu->addAction(a);
+    connectionMenu->addSeparator();
+    connectionMenu->addAction(m_editAction);
+    connectionMenu->addAction(m_deleteAction);
+    connectionMenu->addSeparator();
+    auto* reload = connectionMenu->addAction(tr("Re&load list"), m_engine, &EngineBridge::refreshConnections);
+    reload->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+
+    auto* viewMenu = menuBar()->addMenu(tr("&View"));
+    auto* focusFilter = viewMenu->addAction(tr("&Filter connections"), this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    focusFilter->setShortcut(QKeySequence::Find);
+    viewMenu->addSeparator();
+    const QStringList tabNames{tr("Streams"), tr("Jobs"), tr("Generations"), tr("Settings")};
+    for (int i = 0; i < tabNames.size(); ++i) {
+        auto* a = viewMenu->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+    }
+
+    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About Sluice"), this, &MainWindow::showAbout);
+
+    auto* toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->setMovable(false);
+    toolbar->addAction(m_newAction);
+    toolbar->addAction(m_editAction);
+    toolbar->addSeparator();
+    for (auto* a : {m_syncAction, m_cancelAction, m_refreshAction, m_clearAction})
+        toolbar->addAction(a);
+}
+
+RefreshDialog* MainWindow::refreshDialog() const {
+    return m_refreshDialog;
+}
+ConnectionDialog* MainWindow::connectionDialog() const {
+    return m_connectionDialog;
+}
+QMessageBox* MainWindow::clearConfirmation() const {
+    return m_clearBox;
+}
+
+void MainWindow::newConnection() {
+    auto* dialog = new ConnectionDialog(m_engine, nullptr, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { selectConnection(dialog->savedId()); });
+    m_connectionDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::editConnection() {
+    if (!m_details.id || m_details.id != m_selectedId)
+        return;
+    auto* dialog = new ConnectionDialog(m_engine, &m_details, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_connectionDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::deleteConnection() {
+    const auto* c = m_model->connectionAt(m_model->rowOf(m_selectedId));
+    if (!c)
+        return;
+    const qint64 id = c->id;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Delete connection"),
+                                tr("Delete the connection %1 with its job history and state?").arg(c->name),
+                                QMessageBox::Cancel, this);
+    box->setInformativeText(tr("The data already in the destination stays there."));
+    auto* yes = box->addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes, id](QAbstractButton* b) {
+        if (b == yes)
+            m_engine->engine()->deleteConnection(id);
+    });
+    box->open();
+}
+
+void MainWindow::syncNow() {
+    if (m_selectedId && m_syncAction->isEnabled())
+        m_engine->engine()->startSync(m_selectedId);
+}
+
+void MainWindow::cancelJob() {
+    if (!m_selectedId)
+        return;
+    m_engine->engine()->cancelJob(m_selectedId);
+    statusBar()->showMessage(tr("Cancelling: the job stops at its next checkpoint…"), 5000);
+}
+
+void MainWindow::openRefreshDialog(const QStringList& streams, const QString& preferred) {
+    if (!m_selectedId)
+        return;
+    auto* dialog = new RefreshDialog(m_engine, m_selectedId, streams, preferred, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_refreshDialog = dialog;
+    dialog->open();
+}
+
+void MainWindow::confirmClear(const QStringList& streams) {
+    if (!m_selectedId || m_details.id != m_selectedId)
+        return;
+    QStringList lines;
+    QStringList names;
+    for (const auto& s : m_details.streams)
+        if (s.selected && (streams.isEmpty() || streams.contains(s.name))) {
+            names << s.name;
+            lines << tr("%1 (%2 rows now)").arg(s.name, formatCount(s.records));
+        }
+    if (names.isEmpty())
+        return;
+    const qint64 id = m_selectedId;
+    auto* box = new QMessageBox(
+        QMessageBox::Warning, tr("Clear streams"),
+        tr("Clear removes every record and the state of: %1.").arg(lines.join(QStringLiteral(", "))),
+        QMessageBox::Cancel, this);
+    box->setInformativeText(
+        tr("This cannot be undone. The next sync imports the streams again from the start."));
+    auto* yes = box->addButton(tr("Clear"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes, id, names](QAbstractButton* b) {
+        if (b == yes)
+            m_engine->engine()->startClear(id, names);
+    });
+    m_clearBox = box;
+    box->open();
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(this, tr("About Sluice"),
+                       tr("<h3>Sluice %1</h3><p>A desktop data-sync manager: copies data from sources into a "
+                          "destination database, stream by stream, with Airbyte's semantics.</p>"
+                          "<p>Home folder: %2</p>")
+                           .arg(QStringLiteral(SLUICE_VERSION), m_engine->home().toHtmlEscaped()));
+}
+
+void MainWindow::showPreferences() {
+    auto* dialog = new PreferencesDialog(m_engine->home(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+} // namespace sluice::ui

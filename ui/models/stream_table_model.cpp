@@ -1,0 +1,233 @@
+#include "models/stream_table_model.h"
+
+#include "engine/stream_choice.h"
+#include "format.h"
+
+#include <QApplication>
+#include <QFont>
+#include <QPalette>
+#include <QStyle>
+
+namespace sluice::ui {
+
+using sluice::core::StreamRow;
+
+namespace {
+bool usesCursor(const QString& mode) {
+    return mode.startsWith(QLatin1String("Incremental")) || mode.endsWith(QLatin1String("Dedupe"));
+}
+bool usesKey(const QString& mode) {
+    return mode.endsWith(QLatin1String("Dedupe"));
+}
+
+QStringList splitKey(const QString& text) {
+    QStringList out;
+    for (const auto& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!part.trimmed().isEmpty())
+            out << part.trimmed();
+    return out;
+}
+} // namespace
+
+StreamTableModel::StreamTableModel(QObject* parent)
+    : TableModel({tr("Stream"), tr("Sync mode"), tr("Cursor"), tr("Primary key"), tr("Records"),
+                  tr("Generation"), tr("Last sync"), tr("Status")},
+                 parent) {}
+
+void StreamTableModel::setStreams(const QVector<StreamRow>& streams) {
+    m_original = streams;
+    setRows(streams);
+    emit editsChanged();
+}
+
+void StreamTableModel::mergeStatus(const QVector<StreamRow>& streams) {
+    if (!isDirty() || streams.size() != rows().size()) {
+        setStreams(streams);
+        return;
+    }
+    for (int i = 0; i < streams.size(); ++i) {
+        StreamRow r = rows()[i];
+        if (r.name != streams[i].name) {
+            setStreams(streams);
+            return;
+        }
+        r.status = streams[i].status;
+        r.statusMessage = streams[i].statusMessage;
+        r.lastSync = streams[i].lastSync;
+        r.records = streams[i].records;
+        r.generation = streams[i].generation;
+        replaceRow(i, r);
+    }
+}
+
+bool StreamTableModel::cursorEditable(const StreamRow& r) const {
+    return !r.cursorSourceDefined && usesCursor(r.mode);
+}
+
+bool StreamTableModel::keyEditable(const StreamRow& r) const {
+    return !r.keySourceDefined && usesKey(r.mode);
+}
+
+Qt::ItemFlags StreamTableModel::flags(const QModelIndex& index) const {
+    if (!isCell(index))
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    const StreamRow& r = rows()[index.row()];
+    switch (index.column()) {
+    case Stream:
+        return f | Qt::ItemIsUserCheckable;
+    case Mode:
+        return r.supportedModes.size() > 1 || r.supportedModes.value(0) != r.mode ? f | Qt::ItemIsEditable
+                                                                                  : f;
+    case Cursor:
+        return cursorEditable(r) ? f | Qt::ItemIsEditable : f;
+    case PrimaryKey:
+        return keyEditable(r) ? f | Qt::ItemIsEditable : f;
+    }
+    return f;
+}
+
+QVariant StreamTableModel::cell(const StreamRow& r, int column, int role) const {
+    if (role == NameRole)
+        return r.name;
+    if (role == ErrorRole)
+        return sluice::core::validateStreamChoice(r);
+    if (role == ChoicesRole) {
+        if (column == Mode)
+            return r.supportedModes;
+        if (column == Cursor || column == PrimaryKey)
+            return r.columns;
+        return {};
+    }
+    if (role == Qt::CheckStateRole && column == Stream)
+        return r.selected ? Qt::Checked : Qt::Unchecked;
+    if (role == Qt::DisplayRole || role == Qt::EditRole) {
+        switch (column) {
+        case Stream:
+            return r.ns.isEmpty() ? r.name : r.ns + QLatin1Char('.') + r.name;
+        case Mode:
+            return r.mode;
+        case Cursor:
+            if (r.cursorSourceDefined)
+                return role == Qt::EditRole ? r.cursor : tr("%1 (source-defined)").arg(r.cursor);
+            if (!usesCursor(r.mode))
+                return role == Qt::EditRole ? r.configuredCursor : tr("not used");
+            return r.configuredCursor.isEmpty() && !r.cursor.isEmpty() && role == Qt::DisplayRole
+                       ? tr("%1 (default)").arg(r.cursor)
+                       : r.configuredCursor;
+        case PrimaryKey:
+            if (r.keySourceDefined)
+                return role == Qt::EditRole
+                           ? r.primaryKey.join(QStringLiteral(", "))
+                           : tr("%1 (source-defined)").arg(r.primaryKey.join(QStringLiteral(", ")));
+            if (!usesKey(r.mode))
+                return role == Qt::EditRole ? r.configuredKey.join(QStringLiteral(", ")) : tr("not used");
+            return r.configuredKey.join(QStringLiteral(", "));
+        case Status:
+            return m_showStatus ? r.status : QString();
+        case LastSync:
+            return m_showStatus ? formatRelative(r.lastSync) : QString();
+        case Records:
+            return m_showStatus ? formatCount(r.records) : QString();
+        case Generation:
+            return m_showStatus && r.generation >= 0 ? QString::number(r.generation) : QStringLiteral("—");
+        }
+        return {};
+    }
+    if (role == Qt::ToolTipRole) {
+        const QString error = sluice::core::validateStreamChoice(r);
+        if (column == Stream && !error.isEmpty())
+            return error;
+        if (column == Cursor && r.cursorSourceDefined)
+            return tr("The source defines the cursor of this stream; it cannot be changed.");
+        if (column == PrimaryKey && r.keySourceDefined)
+            return tr("The source defines the primary key of this stream; it cannot be changed.");
+        if (column == Status && !r.statusMessage.isEmpty())
+            return r.statusMessage;
+        if (column == LastSync && !r.lastSync.isEmpty())
+            return formatTime(r.lastSync);
+        return {};
+    }
+    if (role == Qt::DecorationRole) {
+        if (column == Stream && !sluice::core::validateStreamChoice(r).isEmpty())
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        if (column == Status && m_showStatus)
+            return statusIcon(r.status);
+    }
+    if (role == Qt::ForegroundRole) {
+        const bool fixed = (column == Cursor && (r.cursorSourceDefined || !usesCursor(r.mode))) ||
+                           (column == PrimaryKey && (r.keySourceDefined || !usesKey(r.mode)));
+        if (fixed || (!r.selected && column != Stream))
+            return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+    }
+    if (role == Qt::FontRole && column == Stream) {
+        QFont f;
+        f.setBold(r.selected);
+        return f;
+    }
+    if (role == Qt::TextAlignmentRole && (column == Records || column == Generation))
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::AccessibleTextRole && column == Stream)
+        return r.selected ? tr("%1 selected").arg(r.name) : tr("%1 not selected").arg(r.name);
+    return {};
+}
+
+bool StreamTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (!isCell(index) || !(flags(index) & (Qt::ItemIsEditable | Qt::ItemIsUserCheckable)))
+        return false;
+    StreamRow r = rows()[index.row()];
+    if (index.column() == Stream && role == Qt::CheckStateRole) {
+        r.selected = value.toInt() == Qt::Checked;
+    } else if (role == Qt::EditRole && index.column() == Mode) {
+        if (!r.supportedModes.contains(value.toString()))
+            return false;
+        r.mode = value.toString();
+    } else if (role == Qt::EditRole && index.column() == Cursor) {
+        r.configuredCursor = value.toString().trimmed();
+        r.cursor = r.configuredCursor.isEmpty() ? r.defaultCursor : r.configuredCursor;
+    } else if (role == Qt::EditRole && index.column() == PrimaryKey) {
+        r.configuredKey = splitKey(value.toString());
+        r.primaryKey = r.configuredKey;
+    } else {
+        return false;
+    }
+    replaceRow(index.row(), r);
+    emit editsChanged();
+    return true;
+}
+
+bool StreamTableModel::isDirty() const {
+    for (int i = 0; i < rows().size() && i < m_original.size(); ++i) {
+        const StreamRow& a = rows()[i];
+        const StreamRow& b = m_original[i];
+        if (a.selected != b.selected || a.mode != b.mode || a.configuredCursor != b.configuredCursor ||
+            a.configuredKey != b.configuredKey)
+            return true;
+    }
+    return false;
+}
+
+QStringList StreamTableModel::errors() const {
+    QStringList out;
+    for (const auto& r : rows())
+        if (auto e = sluice::core::validateStreamChoice(r); !e.isEmpty())
+            out << e;
+    return out;
+}
+
+QStringList StreamTableModel::streamsNeedingRefresh() const {
+    QStringList out;
+    for (int i = 0; i < rows().size() && i < m_original.size(); ++i)
+        if (sluice::core::changeNeedsRefresh(m_original[i], rows()[i]))
+            out << rows()[i].name;
+    return out;
+}
+
+int StreamTableModel::rowOfStream(const QString& name) const {
+    for (int i = 0; i < rows().size(); ++i)
+        if (rows()[i].name == name)
+            return i;
+    return -1;
+}
+
+} // namespace sluice::ui

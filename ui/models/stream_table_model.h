@@ -1,0 +1,54 @@
+#pragma once
+
+#include "engine/engine_types.h"
+#include "models/table_model.h"
+
+namespace sluice::ui {
+
+// The streams of one connection: selection, mode, cursor and primary key are editable; status, last sync,
+// records and generation come from the engine. Each row is checked with the engine's own rules
+// (validateStreamChoice) and an invalid choice is explained in place.
+class StreamTableModel : public TableModel<sluice::core::StreamRow> {
+    Q_OBJECT
+public:
+    // The engine's facts come after the choices; Status is last because its text (a reason) varies most.
+    // The stream's name cell carries its "selected" check box.
+    enum Column { Stream, Mode, Cursor, PrimaryKey, Records, Generation, LastSync, Status, ColumnCount };
+    static constexpr int kFirstStatusColumn = Records;
+    enum Role { ErrorRole = Qt::UserRole + 1, ChoicesRole, NameRole };
+
+    explicit StreamTableModel(QObject* parent = nullptr);
+
+    // Rows as the engine has them; also the baseline that edits are compared with.
+    void setStreams(const QVector<sluice::core::StreamRow>& streams);
+    // Fresh facts from the engine (status, records, ...) that keep the user's pending edits.
+    void mergeStatus(const QVector<sluice::core::StreamRow>& streams);
+    // Whether the table shows the engine's columns (the connection editor shows only the choices).
+    void setShowStatus(bool show) { m_showStatus = show; }
+    bool showsStatus() const { return m_showStatus; }
+
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+
+    bool isDirty() const;
+    QStringList errors() const;
+    // Selected streams whose change needs a refresh to take effect (mode, cursor or key of a synced stream).
+    QStringList streamsNeedingRefresh() const;
+    const QVector<sluice::core::StreamRow>& original() const { return m_original; }
+    int rowOfStream(const QString& name) const;
+
+signals:
+    void editsChanged();
+
+protected:
+    QVariant cell(const sluice::core::StreamRow& row, int column, int role) const override;
+
+private:
+    bool cursorEditable(const sluice::core::StreamRow& row) const;
+    bool keyEditable(const sluice::core::StreamRow& row) const;
+
+    QVector<sluice::core::StreamRow> m_original;
+    bool m_showStatus = true;
+};
+
+} // namespace sluice::ui

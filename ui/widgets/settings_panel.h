@@ -1,0 +1,60 @@
+#pragma once
+
+#include "engine/engine_types.h"
+
+#include <QWidget>
+
+class QButtonGroup;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+class QSpinBox;
+
+namespace sluice::ui {
+
+class EngineBridge;
+
+// The Settings tab of a connection: schedule (manual, every N minutes, cron), checkpoint interval,
+// schema-change policy and retry policy. Saved through the engine like every change of a connection.
+class SettingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SettingsPanel(EngineBridge* engine, QWidget* parent = nullptr);
+
+    void setDetails(const sluice::core::ConnectionDetails& details);
+    QPushButton* saveButton() const { return m_save; }
+    QString error() const; // empty when the form is valid
+    // The connection JSON with the form's settings.
+    QString settingsJson() const;
+
+public slots:
+    void save();
+
+private:
+    void load();
+    void updateState();
+
+    EngineBridge* m_engine;
+    sluice::core::ConnectionDetails m_details;
+    QButtonGroup* m_scheduleGroup;
+    QRadioButton* m_manual;
+    QRadioButton* m_interval;
+    QRadioButton* m_cron;
+    QSpinBox* m_minutes;
+    QLineEdit* m_expression;
+    QSpinBox* m_checkpoint;
+    QComboBox* m_policy;
+    QSpinBox* m_maxAttempts;
+    QSpinBox* m_maxFailures;
+    QSpinBox* m_backoff;
+    QLabel* m_message;
+    QPushButton* m_save;
+    QPushButton* m_revert;
+    int m_token = 0;
+    bool m_loading = false;
+    bool m_dirty = false;
+};
+
+} // namespace sluice::ui

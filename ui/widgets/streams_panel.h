@@ -1,0 +1,64 @@
+#pragma once
+
+#include "engine/engine_types.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QMessageBox;
+class QPushButton;
+class QTableView;
+
+namespace sluice::ui {
+
+class EngineBridge;
+class StreamTableModel;
+
+// The Streams tab: one row per configured stream, editable in place. Saving a change that needs a refresh
+// offers "Save and refresh (recommended)" or "Save without refreshing".
+class StreamsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit StreamsPanel(EngineBridge* engine, QWidget* parent = nullptr);
+
+    void setDetails(const sluice::core::ConnectionDetails& details);
+    void clear();
+    StreamTableModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    QPushButton* saveButton() const { return m_save; }
+    // The open "this change needs a refresh" question, if any.
+    QMessageBox* refreshOffer() const;
+    QStringList selectedStreams() const;
+
+public slots:
+    void save();
+    void revert();
+
+signals:
+    // The user chose "Save and refresh" and the save succeeded: refresh these streams (retain preferred).
+    void refreshRequested(const QStringList& streams);
+    void clearRequested(const QStringList& streams);
+    void inspectRequested(const QString& stream);
+    void syncRequested();
+
+private:
+    void updateState();
+    void saveNow(bool thenRefresh);
+    void onSaved(const sluice::core::SaveResult& result);
+    void showContextMenu(const QPoint& pos);
+
+    EngineBridge* m_engine;
+    StreamTableModel* m_model;
+    QTableView* m_view;
+    QLabel* m_message;
+    QLabel* m_empty;
+    QPushButton* m_save;
+    QPushButton* m_revert;
+    QPointer<QMessageBox> m_offer;
+    sluice::core::ConnectionDetails m_details;
+    int m_saveToken = 0;
+    QStringList m_refreshAfterSave;
+};
+
+} // namespace sluice::ui
