@@ -39,6 +39,11 @@ Status SqliteDestination::open() {
     auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     if (!wal)
         return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
+    // Bulk loads: a checkpoint costs two fsyncs whatever its size (on a busy disk, 10-50 ms each), so the log
+    // is copied into the database every 64 MiB instead of every 4 MiB (161 fsyncs for a million rows become
+    // 23); and a dedupe batch's pages (final table, history, key index) stay in a 32 MiB cache instead of
+    // spilling out of the default 2 MiB one and being read back.
+    SLUICE_TRY(m_db.exec("PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-32768;"));
     SLUICE_TRY(m_db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kCheckpointTable +
                          " (connection_id INTEGER NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, "
                          "generation_id INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, "
