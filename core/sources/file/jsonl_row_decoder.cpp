@@ -41,12 +41,53 @@ struct JsonlRowDecoder::Impl {
         return it == index.end() ? -1 : it->second;
     }
 
-    bool decode(std::string_view line, Row& row) {
+    bool parse(std::string_view line, simdjson::dom::object& object) {
         if (padded.size() < line.size() + simdjson::SIMDJSON_PADDING)
             padded.resize(line.size() + simdjson::SIMDJSON_PADDING);
         std::memcpy(padded.data(), line.data(), line.size());
+        return !parser.parse(padded.data(), line.size(), false).get(object);
+    }
+
+    bool fieldKinds(std::string_view line, std::vector<std::pair<std::string_view, Value::Kind>>& out) {
+        using T = simdjson::dom::element_type;
+        out.clear();
         simdjson::dom::object object;
-        if (parser.parse(padded.data(), line.size(), false).get(object))
+        if (!parse(line, object))
+            return false;
+        for (auto field : object) {
+            for (const auto& seen : out)
+                if (seen.first == field.key)
+                    return false;
+            Value::Kind kind = Value::Kind::Json;
+            switch (field.value.type()) {
+            case T::INT64:
+                kind = Value::Kind::Int;
+                break;
+            case T::UINT64: // simdjson says so above INT64_MAX only
+            case T::DOUBLE:
+                kind = Value::Kind::Real;
+                break;
+            case T::STRING:
+                kind = Value::Kind::Text;
+                break;
+            case T::BOOL:
+                kind = Value::Kind::Bool;
+                break;
+            case T::NULL_VALUE:
+                kind = Value::Kind::Null;
+                break;
+            case T::ARRAY:
+            case T::OBJECT:
+                break;
+            }
+            out.emplace_back(field.key, kind);
+        }
+        return true;
+    }
+
+    bool decode(std::string_view line, Row& row) {
+        simdjson::dom::object object;
+        if (!parse(line, object))
             return false;
         size_t hint = 0;
         for (auto field : object) {
@@ -80,6 +121,11 @@ JsonlRowDecoder::~JsonlRowDecoder() = default;
 
 bool JsonlRowDecoder::decode(std::string_view line, Row& row) {
     return m_impl->decode(line, row);
+}
+
+bool JsonlRowDecoder::fieldKinds(std::string_view line,
+                                 std::vector<std::pair<std::string_view, Value::Kind>>& out) {
+    return m_impl->fieldKinds(line, out);
 }
 
 } // namespace sluice::core

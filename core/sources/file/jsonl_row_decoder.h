@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sluice::core {
@@ -28,6 +29,11 @@ public:
 
     // `row` comes in with one NULL value per column and no changes; on false its content is unspecified.
     bool decode(std::string_view line, Row& row);
+
+    // For discovery: the line's fields in order with the kind of Value each would be (jsonKind's rules).
+    // The same vouching applies, and a line that repeats a key is left to nlohmann too (its object keeps the
+    // first position and the last value). Keys stay valid until the next call.
+    bool fieldKinds(std::string_view line, std::vector<std::pair<std::string_view, Value::Kind>>& out);
 
 private:
     struct Impl;
