@@ -142,29 +142,37 @@ bool parseBool(std::string_view t, bool& out) {
 } // namespace
 
 bool parseAs(ColumnType type, std::string_view text, Value& out) {
+    // Written into `out` in place, so that a reused row keeps its strings' buffers: no allocation per cell.
+    // `out` is left as it was when the text does not fit.
+    const auto set = [&out](Value::Kind kind, int64_t i, double d) {
+        out.kind = kind;
+        out.i = i;
+        out.d = d;
+        out.s.clear();
+    };
     switch (type) {
     case ColumnType::String:
-        out = Value::text(std::string(text));
+        out.assignText(text);
         return true;
     case ColumnType::Integer: {
         int64_t v;
         if (!parseInt(text, v))
             return false;
-        out = Value::integer(v);
+        set(Value::Kind::Int, v, 0);
         return true;
     }
     case ColumnType::Number: {
         double v;
         if (!parseDouble(text, v))
             return false;
-        out = Value::real(v);
+        set(Value::Kind::Real, 0, v);
         return true;
     }
     case ColumnType::Boolean: {
         bool v;
         if (!parseBool(text, v))
             return false;
-        out = Value::boolean(v);
+        set(Value::Kind::Bool, v ? 1 : 0, 0);
         return true;
     }
     case ColumnType::Json: {

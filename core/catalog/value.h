@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::core {
@@ -25,6 +26,18 @@ struct Value {
     static Value boolean(bool v) { return {Kind::Bool, v ? 1 : 0, 0, {}}; }
     static Value text(std::string v) { return {Kind::Text, 0, 0, std::move(v)}; }
     static Value json(std::string serialized) { return {Kind::Json, 0, 0, std::move(serialized)}; }
+
+    // Makes this a Text value in place: a reused Value keeps its buffer when it is large enough, so that
+    // reading a file into recycled rows allocates nothing per cell (and a fresh one gets an exact fit).
+    void assignText(std::string_view v) {
+        kind = Kind::Text;
+        i = 0;
+        d = 0;
+        if (s.capacity() >= v.size())
+            s.assign(v);
+        else
+            s = std::string(v);
+    }
 
     bool isNull() const { return kind == Kind::Null; }
     bool operator==(const Value& o) const;

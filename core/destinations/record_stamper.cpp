@@ -2,8 +2,8 @@
 
 #include "util/time_util.h"
 
+#include <cstring>
 #include <nlohmann/json.hpp>
-
 #include <random>
 
 namespace sluice::core {
@@ -28,21 +28,33 @@ uint64_t RecordStamper::next() {
     return result;
 }
 
+namespace {
+// Two hex digits per byte from one table lookup: the raw id is made for every record.
+struct HexPairs {
+    char digits[256][2];
+    constexpr HexPairs() : digits() {
+        const char* hex = "0123456789abcdef";
+        for (int b = 0; b < 256; ++b) {
+            digits[b][0] = hex[b >> 4];
+            digits[b][1] = hex[b & 15];
+        }
+    }
+};
+constexpr HexPairs kHexPairs;
+} // namespace
+
 void RecordStamper::uuid(std::string& out) {
-    static const char* hex = "0123456789abcdef";
     uint64_t a = next(), b = next();
     a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
     b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+    // Where each of the 16 bytes' two digits go in xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx.
+    static constexpr uint8_t kAt[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
     out.resize(36);
-    int pos = 0;
-    for (int i = 0; i < 16; ++i) {
-        const uint64_t word = i < 8 ? a : b;
-        const int shift = (7 - (i % 8)) * 8;
-        const unsigned byte = static_cast<unsigned>((word >> shift) & 0xFF);
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[static_cast<size_t>(pos++)] = '-';
-        out[static_cast<size_t>(pos++)] = hex[byte >> 4];
-        out[static_cast<size_t>(pos++)] = hex[byte & 15];
+    char* p = out.data();
+    p[8] = p[13] = p[18] = p[23] = '-';
+    for (int i = 0; i < 8; ++i) {
+        std::memcpy(p + kAt[i], kHexPairs.digits[(a >> (56 - 8 * i)) & 0xFF], 2);
+        std::memcpy(p + kAt[8 + i], kHexPairs.digits[(b >> (56 - 8 * i)) & 0xFF], 2);
     }
 }
 

@@ -39,6 +39,10 @@ Status EngineSink::record(size_t stream, Row&& row) {
     if (row.extractedAtMs == 0)
         row.extractedAtMs = nowMillis();
     b.rows.push_back(std::move(row));
+    if (!m_spare.empty()) {
+        row = std::move(m_spare.back());
+        m_spare.pop_back();
+    }
     if (++m_buffered >= m_options.maxBufferedRows) {
         // A source that never checkpoints still has its rows written (at-least-once: they may come again).
         std::vector<size_t> all;
@@ -153,6 +157,8 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
             m_streams[i].pendingState.reset();
         return st;
     }
+    for (auto& batch : batches)
+        recycle(batch.rows);
     faultPoint("after-destination-commit");
     return afterCommit(written);
 }
@@ -192,6 +198,11 @@ Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& wri
             m_options.observer->streamProgress(m_jobId, m_streams[i].target.name, m_streams[i].committed,
                                                m_streams[i].estimate);
     return {};
+}
+
+void EngineSink::recycle(std::vector<Row>& rows) {
+    for (size_t i = 0; i < rows.size() && m_spare.size() < rows.size(); ++i)
+        m_spare.push_back(std::move(rows[i]));
 }
 
 Status EngineSink::finish(bool readSucceeded) {

@@ -58,6 +58,9 @@ private:
     };
 
     Status flush(const std::vector<size_t>& streams, bool onlyCovered);
+    // Keeps written rows for reuse: record() hands one back to the source, whose next row then fills
+    // buffers that already have capacity instead of allocating a vector and strings per record.
+    void recycle(std::vector<Row>& rows);
     Status afterCommit(const std::vector<std::pair<size_t, size_t>>& written);
     Status checkCancel();
 
@@ -70,6 +73,7 @@ private:
     std::function<bool()> m_cancelled;
     std::vector<Buffer> m_streams;
     size_t m_buffered = 0;
+    std::vector<Row> m_spare; // never more than one flushed batch
     int64_t m_committedTotal = 0;
     std::optional<std::string> m_pendingGlobal;
     std::chrono::steady_clock::time_point m_lastCancelCheck;

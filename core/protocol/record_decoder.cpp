@@ -1,5 +1,7 @@
 #include "protocol/record_decoder.h"
 
+#include "protocol/json_scalar.h"
+
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -8,28 +10,10 @@ namespace sluice::core::airbyte {
 
 namespace {
 
-Value valueFromElement(simdjson::dom::element el) {
-    using T = simdjson::dom::element_type;
-    switch (el.type()) {
-    case T::INT64:
-        return Value::integer(int64_t(el));
-    case T::UINT64: {
-        const uint64_t u = uint64_t(el);
-        return u <= uint64_t(INT64_MAX) ? Value::integer(int64_t(u)) : Value::real(double(u));
-    }
-    case T::DOUBLE:
-        return Value::real(double(el));
-    case T::STRING:
-        return Value::text(std::string(std::string_view(el)));
-    case T::BOOL:
-        return Value::boolean(bool(el));
-    case T::NULL_VALUE:
-        return Value::null();
-    case T::ARRAY:
-    case T::OBJECT:
-        break;
-    }
-    return Value::json(simdjson::minify(el));
+// A field's Value, written in place; nested values are kept as simdjson's compact JSON text.
+void readElement(simdjson::dom::element el, Value& out) {
+    if (!readJsonScalar(el, out))
+        out = Value::json(simdjson::minify(el));
 }
 
 } // namespace
@@ -64,32 +48,50 @@ struct RecordDecoder::Impl {
         return i;
     }
 
-    // Puts `v` into its column: the index of `key` among the columns, trying `hint` first because
-    // connectors usually write fields in schema order.
-    static void place(const std::vector<Column>& cols, std::string_view key, Value&& v, size_t& hint,
-                      Row& row) {
-        size_t idx = hint < cols.size() && cols[hint].name == key ? hint : cols.size();
-        if (idx == cols.size())
-            for (size_t c = 0; c < cols.size(); ++c)
-                if (cols[c].name == key) {
-                    idx = c;
-                    break;
-                }
-        if (idx == cols.size())
-            return; // not a column of the configured stream: dropped
-        hint = idx + 1;
-        if (!coerceTo(cols[idx].type, v)) {
-            row.changes.push_back({cols[idx].name});
-            v = Value::null();
-        }
-        row.values[idx] = std::move(v);
+    // The column of `key`, trying `hint` first because connectors usually write fields in schema order;
+    // cols.size() when the configured stream has no such column.
+    static size_t columnOf(const std::vector<Column>& cols, std::string_view key, size_t hint) {
+        if (hint < cols.size() && cols[hint].name == key)
+            return hint;
+        for (size_t c = 0; c < cols.size(); ++c)
+            if (cols[c].name == key)
+                return c;
+        return cols.size();
     }
 
+    // Makes the value just stored in column `idx` fit the column's type, or NULL with a FieldChange.
+    static void coerce(const std::vector<Column>& cols, size_t idx, Row& row) {
+        if (!coerceTo(cols[idx].type, row.values[idx])) {
+            row.changes.push_back({cols[idx].name});
+            row.values[idx] = Value::null();
+        }
+    }
+
+    // Puts `v` into its column (fields that are not columns of the configured stream are dropped).
+    static void place(const std::vector<Column>& cols, std::string_view key, Value&& v, size_t& hint,
+                      Row& row) {
+        const size_t idx = columnOf(cols, key, hint);
+        if (idx == cols.size())
+            return;
+        hint = idx + 1;
+        row.values[idx] = std::move(v);
+        coerce(cols, idx, row);
+    }
+
+    // A row of NULLs for the stream; a row the sink handed back keeps its buffers.
     void startRow(size_t stream, DecodedLine& out) {
         out.kind = DecodedLine::Kind::Record;
         out.stream = stream;
-        out.row = Row{};
-        out.row.values.resize(streams[stream].columns.size());
+        Row& row = out.row;
+        row.values.resize(streams[stream].columns.size());
+        for (Value& v : row.values) {
+            v.kind = Value::Kind::Null;
+            v.i = 0;
+            v.d = 0;
+            v.s.clear();
+        }
+        row.changes.clear();
+        row.extractedAtMs = 0;
     }
 
     // The fast path; false when the line must take the slow path (not a well-formed RECORD for simdjson).
@@ -116,8 +118,14 @@ struct RecordDecoder::Impl {
         startRow(size_t(s), out);
         const auto& cols = streams[s].columns;
         size_t hint = 0;
-        for (auto field : data)
-            place(cols, field.key, valueFromElement(field.value), hint, out.row);
+        for (auto field : data) {
+            const size_t idx = columnOf(cols, field.key, hint);
+            if (idx == cols.size())
+                continue;
+            hint = idx + 1;
+            readElement(field.value, out.row.values[idx]);
+            coerce(cols, idx, out.row);
+        }
         return true;
     }
 

@@ -30,6 +30,8 @@ class RecordSink {
 public:
     virtual ~RecordSink() = default;
     // `stream` is the index in ReadRequest::streams; the row's values follow that stream's columns.
+    // On return `row` may hold a spent row (whatever values) whose buffers the source can reuse for its next
+    // record: a source that reuses it must set every value, the changes and extractedAtMs.
     virtual Status record(size_t stream, Row&& row) = 0;
     // A checkpoint: everything emitted for the stream before it is covered by this state.
     virtual Status state(size_t stream, const std::string& stateJson) = 0;

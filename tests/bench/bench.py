@@ -1,63 +1,29 @@
 #!/usr/bin/env python3
-"""Sluice benchmarks: wall time, records/s and peak RSS of sluicectl against reference tools run in the same
-invocation (sqlite3's .import, sqlite-utils), printed as a table with the ratios the performance targets use.
+"""Sluice benchmarks: wall time, CPU time, records/s and peak RSS of sluicectl against reference tools run in the
+same invocation (sqlite3's .import, sqlite-utils, psql's \\copy), printed as a table with the ratios the
+performance targets use, then the GUI figures of bench_gui when it is built.
 
-    python3 tests/bench/bench.py [--quick] [--rows N] [--runs K] [--sluicectl PATH]
+    python3 tests/bench/bench.py [--quick] [--rows N] [--runs K] [--sluicectl PATH] [--bench-gui PATH]
 
-Timing is reported, never asserted: the machines are noisy, ratios within one run are what count.
+Timing is reported, never asserted: the machines are noisy, ratios within one run are what count. Each
+reference run alternates with the Sluice run it is compared with, so that a change of load hits both.
 """
 import argparse
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from bench_support import GNU_TIME, PgServer, generate, repeat_csv, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-COLUMNS = ["id", "name", "email", "age", "city", "created_at", "updated_at", "score", "active", "notes"]
-CITIES = ["Lyon", "Porto", "Oslo", "Kyoto", "Quito", "Accra", "Perth", "Turin", "Cork", "Hanoi"]
-WORDS = ["river", "gate", "stone", "amber", "delta", "north", "quiet", "swift", "cedar", "ember", "lumen"]
-
-
-def generate(path_csv, path_jsonl, rows, seed=42, update=False):
-    """Deterministic rows; update=True gives the same ids with later updated_at and other values."""
-    rng = random.Random(seed + (1 if update else 0))
-    with open(path_csv, "w", newline="") as c, open(path_jsonl, "w") as j:
-        c.write(",".join(COLUMNS) + "\n")
-        for i in range(1, rows + 1):
-            name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}"
-            email = f"user{i}@example.org"
-            age = rng.randint(18, 90)
-            city = rng.choice(CITIES)
-            day = 1 + i % 28
-            created = f"2024-01-{day:02d}T10:{i % 60:02d}:00Z"
-            updated = f"2024-{3 if update else 2}-{day:02d}T11:{i % 60:02d}:{i % 60:02d}Z"
-            score = round(rng.random() * 100, 3)
-            active = rng.random() < 0.5
-            notes = f"{rng.choice(WORDS)}, {rng.choice(WORDS)}, {rng.choice(WORDS)} and {rng.choice(WORDS)} {i % 997}"
-            notes = (notes + " " * 40)[:40].rstrip()
-            c.write(f'{i},{name},{email},{age},{city},{created},{updated},{score},{"true" if active else "false"},"{notes}"\n')
-            j.write(json.dumps({"id": i, "name": name, "email": email, "age": age, "city": city,
-                                "created_at": created, "updated_at": updated, "score": score,
-                                "active": active, "notes": notes}, separators=(",", ":")) + "\n")
-
-
-def run(cmd, cwd=None, stdin=None, env=None):
-    """Runs a command; returns (seconds, peak RSS in MB of that process)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024.0
+def append(stream):
+    """Full refresh | Append of one stream (a file source names its stream after the file)."""
+    return [{"name": stream, "sync_mode": "full_refresh", "destination_sync_mode": "append"}]
 
 
 class Sluice:
@@ -65,34 +31,226 @@ class Sluice:
         self.exe = exe
         self.work = work
 
-    def fresh(self, name, source, streams, dest="out.sqlite"):
+    def fresh(self, name, source, streams, destination=None):
+        """A new home with one connection `name`; its SQLite destination file is new too."""
         home = os.path.join(self.work, name + ".home")
         shutil.rmtree(home, ignore_errors=True)
-        dest_path = os.path.join(self.work, name + "." + dest)
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(dest_path + suffix):
-                os.remove(dest_path + suffix)
-        conn = {"name": name, "source": source,
-                "destination": {"type": "sqlite", "config": {"path": dest_path}},
-                "streams": streams, "settings": {"retry": {"max_attempts": 1}}}
+        if destination is None:
+            dest_path = os.path.join(self.work, name + ".out.sqlite")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(dest_path + suffix):
+                    os.remove(dest_path + suffix)
+            destination = {"type": "sqlite", "config": {"path": dest_path}}
+        conn = {"name": name, "source": source, "destination": destination, "streams": streams,
+                "settings": {"retry": {"max_attempts": 1}}}
         path = os.path.join(self.work, name + ".json")
         with open(path, "w") as f:
             json.dump(conn, f)
-        subprocess.run([self.exe, "--home", home, "connection", "create", path], check=True,
-                       stdout=subprocess.DEVNULL)
+        run([self.exe, "--home", home, "connection", "create", path])
         return home
 
-    def sync(self, home, name):
-        return run([self.exe, "--home", home, "sync", name])
+    def sync(self, home, name, expect=None):
+        """Times one sync; a sync that committed other than `expect` records is an error, not a figure."""
+        m = run([self.exe, "--home", home, "sync", name, "--json"], capture=True)
+        committed = json.loads(m.stdout).get("records_committed")
+        if expect is not None and committed != expect:
+            raise RuntimeError(f"sync of {name} committed {committed} records, expected {expect}")
+        return m
 
 
-def median_run(fn, runs):
-    times, rss = [], []
-    for _ in range(runs):
-        t, r = fn()
-        times.append(t)
-        rss.append(r)
-    return statistics.median(times), max(rss)
+def median(measured):
+    """The median run's wall and CPU time, and the largest peak RSS."""
+    return (statistics.median(m.seconds for m in measured), statistics.median(m.cpu_s for m in measured),
+            max(m.rss_mb for m in measured))
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, case, measured, n, label="", ratio=None, target="", met=None):
+        wall, cpu, rss = median(measured) if measured else (0, 0, 0)
+        self.rows.append((case, wall, cpu, n / wall if wall else 0, rss, label, ratio, target, met))
+
+    def skip(self, case, why, target=""):
+        self.rows.append((case, None, None, None, None, "skipped: " + why, None, target, None))
+
+    def print(self, rows, runs):
+        print(f"\nSluice benchmarks: {rows} rows, median of {runs} run(s), {os.cpu_count()} cores"
+              + ("" if GNU_TIME else " (no /usr/bin/time: RSS is an upper bound)"))
+        print(f"{'case':40} {'wall s':>7} {'cpu s':>7} {'records/s':>10} {'RSS MB':>7}  {'ratio':>26} "
+              f"{'target':>16} {'met':>4}")
+        for case, wall, cpu, rps, rss, label, ratio, target, met in self.rows:
+            if wall is None:
+                print(f"{case:40} {label}")
+                continue
+            r = "" if ratio is None else (f"{label} = {ratio:,.0f}" if label == "records/s" else f"{label} = {ratio:.2f}")
+            ok = "" if met is None else ("yes" if met else "NO")
+            print(f"{case:40} {wall:7.2f} {cpu:7.2f} {rps:10,.0f} {rss:7.1f}  {r:>26} {target:>16} {ok:>4}")
+
+
+def bench_gui(args, work, csv_path, rows):
+    """bench_gui's figures (target 7), or the reason there are none."""
+    exe = args.bench_gui or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.sluicectl))),
+                                         "tests", "bench", "bench_gui")
+    if not os.access(exe, os.X_OK):
+        return None, f"no bench_gui at {exe} (build the bench_gui target)"
+    env = dict(os.environ)
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    home = os.path.join(work, "gui-window.home")
+    run([exe, "prepare", "--home", home, "--connections", "100", "--jobs", "10000"], env=env)
+    window = [run([exe, "window", "--home", home], env=env, capture=True) for _ in range(3)]
+    shown = statistics.median(json.loads(w.stdout)["window_exposed_ms"] for w in window)
+    filled = statistics.median(json.loads(w.stdout)["list_filled_ms"] for w in window)
+    stall = run([exe, "stall", "--home", os.path.join(work, "gui-stall.home"), "--csv", csv_path], env=env,
+                capture=True)
+    return {"shown": shown, "filled": filled, "process": statistics.median(w.seconds for w in window),
+            "stall": json.loads(stall.stdout), "rows": rows}, None
+
+
+def print_gui(gui, why):
+    print("\nGUI (bench_gui; 100 connections, 10,000 jobs for the window; the CSV sync for stalls)")
+    if gui is None:
+        print(f"  skipped: {why}")
+        return
+    s = gui["stall"]
+    lines = [
+        ("window exposed after main() (ms)", f"{gui['shown']:.0f}", "<= 1000", gui["shown"] <= 1000),
+        ("connection list filled (ms)", f"{gui['filled']:.0f}", "<= 1000", gui["filled"] <= 1000),
+        ("whole process, start to exit (s)", f"{gui['process']:.2f}", "", None),
+        (f"event loop during a {gui['rows']:,}-row sync: p50 / p99 / max tick gap (ms)",
+         f"{s['stall_p50_ms']:.1f} / {s['stall_p99_ms']:.1f} / {s['stall_max_ms']:.1f}", "p99 <= 30",
+         s["stall_p99_ms"] <= 30),
+        ("progress updates per second (max gap ms)", f"{s['progress_per_s']:.1f} ({s['progress_max_gap_ms']:.0f})",
+         ">= 4", s["progress_per_s"] >= 4),
+        ("sync status, seconds", f"{s['status']}, {s['sync_s']:.2f}", "", None),
+    ]
+    for label, value, target, met in lines:
+        ok = "" if met is None else ("yes" if met else "NO")
+        print(f"  {label:62} {value:>22} {target:>10} {ok:>4}")
+
+
+class Ctx:
+    """What every case needs: the generated files, sluicectl, the table, the sizes."""
+
+    def __init__(self, args, work):
+        self.args = args
+        self.work = work
+        self.rows = 100_000 if args.quick else args.rows
+        self.runs = 1 if args.quick else args.runs
+        self.csv = os.path.join(work, "data.csv")
+        self.jsonl = os.path.join(work, "data.jsonl")
+        self.csv_source = {"type": "file", "config": {"path": self.csv}}
+        self.s = Sluice(os.path.abspath(args.sluicectl), work)
+        self.table = Table()
+
+    def sluice_csv(self):
+        return self.s.sync(self.s.fresh("csv", self.csv_source, append("data")), "csv", self.rows)
+
+
+def bench_csv(c):
+    """1. CSV -> SQLite against sqlite3 .import into a typed table."""
+    def sqlite_import():
+        db = os.path.join(c.work, "ref.sqlite")
+        if os.path.exists(db):
+            os.remove(db)
+        script = ("CREATE TABLE t(id INTEGER, name TEXT, email TEXT, age INTEGER, city TEXT, created_at TEXT, "
+                  "updated_at TEXT, score REAL, active TEXT, notes TEXT);\n"
+                  f".import --csv --skip 1 {c.csv} t\n")
+        with tempfile.TemporaryFile() as f:
+            f.write(script.encode())
+            f.seek(0)
+            return run(["sqlite3", db], stdin=f)
+
+    ref, mine = [], []
+    for _ in range(c.runs):
+        ref.append(sqlite_import())
+        mine.append(c.sluice_csv())
+    ratio = median(mine)[0] / median(ref)[0]
+    c.table.add("sqlite3 .import (reference)", ref, c.rows)
+    c.table.add("CSV -> SQLite (sluice)", mine, c.rows, "sluice / sqlite3", ratio, "<= 1.0", ratio <= 1.0)
+
+
+def bench_jsonl(c):
+    """2. JSONL -> SQLite against sqlite-utils insert --nl (slow: one run of it is enough)."""
+    source = {"type": "file", "config": {"path": c.jsonl}}
+    mine = [c.s.sync(c.s.fresh("jsonl", source, append("data")), "jsonl", c.rows) for _ in range(c.runs)]
+    if not shutil.which("sqlite-utils"):
+        c.table.add("JSONL -> SQLite (sluice)", mine, c.rows, "no sqlite-utils", None, ">= 8")
+        return
+    ref = [run(["sqlite-utils", "insert", os.path.join(c.work, "ref2.sqlite"), "t", c.jsonl, "--nl"])]
+    ratio = median(ref)[0] / median(mine)[0]
+    c.table.add("sqlite-utils insert --nl (reference)", ref, c.rows)
+    c.table.add("JSONL -> SQLite (sluice)", mine, c.rows, "sqlite-utils / sluice", ratio, ">= 8", ratio >= 8)
+
+
+def bench_airbyte(c):
+    """3. An Airbyte-protocol connector printing RECORD lines (and no STATE) -> SQLite."""
+    records = os.path.join(c.work, "records.jsonl")
+    with open(c.jsonl) as src, open(records, "w") as out:
+        for line in src:
+            out.write('{"type":"RECORD","record":{"stream":"data","emitted_at":1700000000000,"data":'
+                      + line.rstrip("\n") + "}}\n")
+    props = {"id": "integer", "name": "string", "email": "string", "age": "integer", "city": "string",
+             "created_at": "string", "updated_at": "string", "score": "number", "active": "boolean",
+             "notes": "string"}
+    catalog = {"type": "CATALOG", "catalog": {"streams": [{"name": "data", "json_schema": {
+        "type": "object", "properties": {k: {"type": v} for k, v in props.items()}},
+        "supported_sync_modes": ["full_refresh"]}]}}
+    connector = os.path.join(c.work, "connector.sh")
+    with open(connector, "w") as f:
+        f.write("#!/bin/sh\ncase \"$1\" in\n"
+                "  spec) echo '{\"type\":\"SPEC\",\"spec\":{\"connectionSpecification\":{}}}' ;;\n"
+                "  check) echo '{\"type\":\"CONNECTION_STATUS\",\"connectionStatus\":{\"status\":\"SUCCEEDED\"}}' ;;\n"
+                f"  discover) echo '{json.dumps(catalog)}' ;;\n"
+                f"  read) cat '{records}' ;;\n"
+                "esac\n")
+    os.chmod(connector, 0o755)
+    airbyte = {"type": "airbyte", "config": {"command": [connector]}}
+    mine = [c.s.sync(c.s.fresh("airbyte", airbyte, append("data")), "airbyte", c.rows) for _ in range(c.runs)]
+    rps = c.rows / median(mine)[0]
+    c.table.add("airbyte connector -> SQLite (sluice)", mine, c.rows, "records/s", rps, ">= 150k", rps >= 150_000)
+
+
+def bench_dedupe(c):
+    """4. Incremental append + dedupe: all rows, then an update of every row."""
+    upd_csv, upd_jsonl = os.path.join(c.work, "upd.csv"), os.path.join(c.work, "upd.jsonl")
+    generate(upd_csv, upd_jsonl, c.rows, update=True)
+    live = os.path.join(c.work, "live.csv")
+
+    def dedupe_pair():
+        shutil.copy(c.csv, live)
+        home = c.s.fresh("dedupe", {"type": "file", "config": {"path": live}},
+                         [{"name": "live", "sync_mode": "incremental", "destination_sync_mode": "append_dedup",
+                           "cursor_field": ["updated_at"], "primary_key": [["id"]]}])
+        first = c.s.sync(home, "dedupe", c.rows)
+        shutil.copy(upd_csv, live)
+        return first, c.s.sync(home, "dedupe", c.rows)
+
+    pairs = [dedupe_pair() for _ in range(c.runs)]
+    first, second = [p[0] for p in pairs], [p[1] for p in pairs]
+    ratio = median(second)[0] / median(first)[0]
+    c.table.add("dedupe: first sync (sluice)", first, c.rows)
+    c.table.add("dedupe: update every key (sluice)", second, c.rows, "second / first", ratio, "<= 1.5",
+                ratio <= 1.5)
+
+
+def bench_memory(c):
+    """5. Memory: peak RSS for 5x the rows within 1.2x of 1x, and under 200 MB."""
+    big_csv = os.path.join(c.work, "big.csv")
+    repeat_csv(c.csv, big_csv, c.rows, 5)
+    one = [c.sluice_csv()]
+    big = {"type": "file", "config": {"path": big_csv}}
+    five = [c.s.sync(c.s.fresh("big", big, append("big")), "big", 5 * c.rows)]
+    os.remove(big_csv)
+    ratio = five[0].rss_mb / one[0].rss_mb
+    c.table.add(f"memory: {c.rows} rows (sluice)", one, c.rows)
+    c.table.add(f"memory: {5 * c.rows} rows (sluice)", five, 5 * c.rows, "RSS 5x / 1x", ratio, "<= 1.2, < 200 MB",
+                ratio <= 1.2 and five[0].rss_mb < 200)
+
+
+CASES = ["csv", "jsonl", "airbyte", "dedupe", "memory", "postgres", "gui"]
 
 
 def main():
@@ -101,147 +259,71 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sluicectl", default=os.path.join(ROOT, "build", "dev", "app", "sluicectl"))
+    ap.add_argument("--bench-gui", default=None, help="bench_gui executable (default: next to sluicectl's build)")
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated subset of " + ",".join(CASES))
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
-    rows = 100_000 if args.quick else args.rows
-    runs = 1 if args.quick else args.runs
+    cases = [k for k in args.cases.split(",") if k]
+    if any(k not in CASES for k in cases):
+        ap.error("--cases takes " + ",".join(CASES))
     work = tempfile.mkdtemp(prefix="sluice-bench-")
-    results = []
-
-    def record(case, seconds, rss, n, ratio_label="", ratio=None, target=""):
-        results.append((case, seconds, n / seconds if seconds else 0, rss, ratio_label, ratio, target))
-
+    c = Ctx(args, work)
+    gui, gui_why = None, "not selected"
     try:
-        csv_path, jsonl_path = os.path.join(work, "data.csv"), os.path.join(work, "data.jsonl")
-        upd_csv, upd_jsonl = os.path.join(work, "upd.csv"), os.path.join(work, "upd.jsonl")
-        generate(csv_path, jsonl_path, rows)
-        s = Sluice(os.path.abspath(args.sluicectl), work)
-
-        # 1. CSV -> SQLite against sqlite3 .import into a typed table.
-        def sqlite_import():
-            db = os.path.join(work, "ref.sqlite")
-            if os.path.exists(db):
-                os.remove(db)
-            script = ("CREATE TABLE t(id INTEGER, name TEXT, email TEXT, age INTEGER, city TEXT, created_at TEXT, "
-                      "updated_at TEXT, score REAL, active TEXT, notes TEXT);\n"
-                      f".import --csv --skip 1 {csv_path} t\n")
-            with tempfile.TemporaryFile() as f:
-                f.write(script.encode())
-                f.seek(0)
-                return run(["sqlite3", db], stdin=f)
-
-        def sluice_csv():
-            home = s.fresh("csv", {"type": "file", "config": {"path": csv_path}},
-                           [{"name": "data", "sync_mode": "full_refresh", "destination_sync_mode": "append"}])
-            return s.sync(home, "csv")
-
-        ref_t, ref_rss = median_run(sqlite_import, runs)
-        t, rss = median_run(sluice_csv, runs)
-        record("sqlite3 .import (reference)", ref_t, ref_rss, rows)
-        record("CSV -> SQLite (sluice)", t, rss, rows, "sluice / sqlite3", t / ref_t, "<= 1.0")
-
-        # 2. JSONL -> SQLite against sqlite-utils insert --nl.
-        def sqlite_utils():
-            db = os.path.join(work, "ref2.sqlite")
-            if os.path.exists(db):
-                os.remove(db)
-            return run(["sqlite-utils", "insert", db, "t", jsonl_path, "--nl"])
-
-        def sluice_jsonl():
-            home = s.fresh("jsonl", {"type": "file", "config": {"path": jsonl_path}},
-                           [{"name": "data", "sync_mode": "full_refresh", "destination_sync_mode": "append"}])
-            return s.sync(home, "jsonl")
-
-        if shutil.which("sqlite-utils"):
-            ref_t, ref_rss = median_run(sqlite_utils, 1)
-            record("sqlite-utils insert --nl (reference)", ref_t, ref_rss, rows)
-        else:
-            ref_t = None
-        t, rss = median_run(sluice_jsonl, runs)
-        record("JSONL -> SQLite (sluice)", t, rss, rows, "sqlite-utils / sluice", ref_t / t if ref_t else None, ">= 8")
-
-        # 3. An Airbyte-protocol connector printing RECORD lines -> SQLite.
-        records = os.path.join(work, "records.jsonl")
-        with open(jsonl_path) as src, open(records, "w") as out:
-            for line in src:
-                out.write('{"type":"RECORD","record":{"stream":"data","emitted_at":1700000000000,"data":'
-                          + line.rstrip("\n") + "}}\n")
-        catalog = {"type": "CATALOG", "catalog": {"streams": [{"name": "data", "json_schema": {
-            "type": "object", "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
-                "age": {"type": "integer"}, "city": {"type": "string"}, "created_at": {"type": "string"},
-                "updated_at": {"type": "string"}, "score": {"type": "number"}, "active": {"type": "boolean"},
-                "notes": {"type": "string"}}}, "supported_sync_modes": ["full_refresh"]}]}}
-        connector = os.path.join(work, "connector.sh")
-        with open(connector, "w") as f:
-            f.write("#!/bin/sh\ncase \"$1\" in\n"
-                    "  spec) echo '{\"type\":\"SPEC\",\"spec\":{\"connectionSpecification\":{}}}' ;;\n"
-                    "  check) echo '{\"type\":\"CONNECTION_STATUS\",\"connectionStatus\":{\"status\":\"SUCCEEDED\"}}' ;;\n"
-                    f"  discover) echo '{json.dumps(catalog)}' ;;\n"
-                    f"  read) cat '{records}' ;;\n"
-                    "esac\n")
-        os.chmod(connector, 0o755)
-
-        def sluice_airbyte():
-            home = s.fresh("airbyte", {"type": "airbyte", "config": {"command": [connector]}},
-                           [{"name": "data", "sync_mode": "full_refresh", "destination_sync_mode": "append"}])
-            return s.sync(home, "airbyte")
-
-        t, rss = median_run(sluice_airbyte, runs)
-        record("airbyte connector -> SQLite (sluice)", t, rss, rows, "records/s", rows / t, ">= 150k")
-
-        # 4. Incremental append + dedupe: all rows, then an update of every row.
-        generate(upd_csv, upd_jsonl, rows, update=True)
-        live = os.path.join(work, "live.csv")
-
-        def dedupe_pair():
-            shutil.copy(csv_path, live)
-            home = s.fresh("dedupe", {"type": "file", "config": {"path": live}},
-                           [{"name": "live", "sync_mode": "incremental", "destination_sync_mode": "append_dedup",
-                             "cursor_field": ["updated_at"], "primary_key": [["id"]]}])
-            first = s.sync(home, "dedupe")
-            shutil.copy(upd_csv, live)
-            second = s.sync(home, "dedupe")
-            return first, second
-
-        pairs = [dedupe_pair() for _ in range(runs)]
-        first = statistics.median(p[0][0] for p in pairs)
-        second = statistics.median(p[1][0] for p in pairs)
-        record("dedupe: first sync (sluice)", first, max(p[0][1] for p in pairs), rows)
-        record("dedupe: update every key (sluice)", second, max(p[1][1] for p in pairs), rows,
-               "second / first", second / first, "<= 1.5")
-
-        # 5. Memory: peak RSS for 5x the rows within 1.2x of 1x.
-        big_csv = os.path.join(work, "big.csv")
-        with open(big_csv, "w") as out, open(csv_path) as src:
-            header = src.readline()
-            out.write(header)
-            body = src.read()
-            lines = body.splitlines(keepends=True)
-            for k in range(5):
-                for line in lines:
-                    comma = line.index(",")
-                    out.write(str(int(line[:comma]) + k * rows) + line[comma:])
-
-        def sluice_big():
-            home = s.fresh("big", {"type": "file", "config": {"path": big_csv}},
-                           [{"name": "big", "sync_mode": "full_refresh", "destination_sync_mode": "append"}])
-            return s.sync(home, "big")
-
-        _, rss1 = sluice_csv()
-        tb, rss5 = sluice_big()
-        record(f"memory: {rows} rows", 0, rss1, rows)
-        record(f"memory: {5 * rows} rows", tb, rss5, 5 * rows, "RSS 5x / 1x", rss5 / rss1, "<= 1.2, < 200 MB")
+        generate(c.csv, c.jsonl, c.rows)
+        for name, case in [("csv", bench_csv), ("jsonl", bench_jsonl), ("airbyte", bench_airbyte),
+                           ("dedupe", bench_dedupe), ("memory", bench_memory), ("postgres", bench_postgres)]:
+            if name in cases:
+                case(c)
+        if "gui" in cases:
+            gui, gui_why = bench_gui(args, work, c.csv, c.rows)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"work folder kept: {work}")
 
-    print(f"\nSluice benchmarks: {rows} rows, median of {runs} run(s), {os.cpu_count()} cores")
-    print(f"{'case':42} {'seconds':>8} {'records/s':>11} {'peak RSS MB':>12}  {'ratio':>22} {'target':>16}")
-    for case, sec, rps, rss, label, ratio, target in results:
-        r = "" if ratio is None else (f"{label} = {ratio:,.0f}" if label == "records/s" else f"{label} = {ratio:.2f}")
-        print(f"{case:42} {sec:8.2f} {rps:11,.0f} {rss:12.1f}  {r:>22} {target:>16}")
+    c.table.print(c.rows, c.runs)
+    if "gui" in cases:
+        print_gui(gui, gui_why)
     return 0
+
+
+def bench_postgres(c):
+    """6. CSV -> PostgreSQL (COPY on loopback), when this sluicectl has the destination, against psql's \\copy."""
+    s, table, csv_path, csv_source, rows, runs = c.s, c.table, c.csv, c.csv_source, c.rows, c.runs
+    label = "CSV -> PostgreSQL COPY (sluice)"
+    probe = s.fresh("pgprobe", csv_source, append("data"), {"type": "postgres", "config": {
+        "host": "127.0.0.1", "port": 1, "database": "postgres", "user": "postgres"}})
+    check = subprocess.run([s.exe, "--home", probe, "check", "pgprobe"], capture_output=True, text=True)
+    if "destination type `postgres` is not available" in check.stdout + check.stderr:
+        table.skip(label, "this sluicectl has no `postgres` destination", ">= 100k")
+        return
+    server = PgServer()
+    why = server.start()
+    try:
+        if why:
+            table.skip(label, why, ">= 100k")
+            return
+        ref, mine = [], []
+        for r in range(runs):
+            db = f"bench{r}"
+            server.psql(f"CREATE DATABASE {db}")
+            server.psql("CREATE TABLE t(id BIGINT, name TEXT, email TEXT, age BIGINT, city TEXT, created_at TEXT, "
+                        "updated_at TEXT, score DOUBLE PRECISION, active BOOLEAN, notes TEXT)", db)
+            ref.append(run(server.psql_cmd(f"\\copy t FROM '{csv_path}' WITH (FORMAT csv, HEADER true)", db)))
+            dest = {"type": "postgres", "config": {"host": "127.0.0.1", "port": server.port, "database": db,
+                                                    "user": "postgres", "schema": "public"}}
+            try:
+                mine.append(s.sync(s.fresh("pg", csv_source, append("data"), dest), "pg", rows))
+            except RuntimeError as e:  # e.g. a build without the file source
+                table.skip(label, str(e).strip().splitlines()[-1][:150], ">= 100k")
+                return
+        rps = rows / median(mine)[0]
+        table.add("psql \\copy (reference)", ref, rows)
+        table.add(label, mine, rows, "records/s", rps, ">= 100k", rps >= 100_000)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -278,6 +278,23 @@ private slots:
         QVERIFY(out.row.values[1] == Value::text("42")); // a number fits a string column as its text
     }
 
+    void reusedRowCarriesNothingOver() {
+        // The engine hands spent rows back for their buffers: a decoded row keeps none of the last values.
+        RecordDecoder d({{"users", "", userColumns()}});
+        DecodedLine out;
+        d.decode(R"({"type":"RECORD","record":{"stream":"users","data":)"
+                 R"({"id":1,"name":"a long enough name","score":"abc","active":true,"meta":[1]}}})",
+                 out);
+        QCOMPARE(out.row.changes.size(), size_t(1));
+        d.decode(R"({"type":"RECORD","record":{"stream":"users","data":{"name":"b","id":2}}})", out);
+        QVERIFY(out.kind == DecodedLine::Kind::Record);
+        QVERIFY(out.row.values[0] == Value::integer(2));
+        QVERIFY(out.row.values[1] == Value::text("b"));
+        for (size_t i = 2; i < out.row.values.size(); ++i)
+            QVERIFY(out.row.values[i].isNull() && out.row.values[i].s.empty());
+        QVERIFY(out.row.changes.empty());
+    }
+
     void integersBeyond64BitsTakeTheSlowPath() {
         RecordDecoder d({{"users", "", userColumns()}});
         DecodedLine out;

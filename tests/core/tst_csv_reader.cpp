@@ -70,6 +70,12 @@ private slots:
             << QByteArray("a\r\n\"x\r\ny\"\r\n") << QStringList{"header:a", "2@3:x\\r\\ny"};
         QTest::newRow("quoted fields, crlf") << QByteArray("a,b\r\n\"x\",\"y\"\r\n1,2\r\n")
                                              << QStringList{"header:a|b", "2@5:x|y", "3@14:1|2"};
+        QTest::newRow("quoted and plain fields mixed")
+            << QByteArray("a,b,c,d\n1,\"x, y\",z,\"w\"\n") << QStringList{"header:a|b|c|d", "2@8:1|x, y|z|w"};
+        QTest::newRow("quoted field before an empty last one")
+            << QByteArray("a,b\n\"x\",\n") << QStringList{"header:a|b", "2@4:x|"};
+        QTest::newRow("doubled quotes after a plain quoted field")
+            << QByteArray("a,b\n\"x\",\"y\"\"z\"\n") << QStringList{"header:a|b", "2@4:x|y\"z"};
         QTest::newRow("quoted last field at eof")
             << QByteArray("a\n\"x\"") << QStringList{"header:a", "2@2:x"};
         QTest::newRow("fewer fields") << QByteArray("a,b,c\n1\n") << QStringList{"header:a|b|c", "2@6:1"};

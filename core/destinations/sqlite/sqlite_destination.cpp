@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace sluice::core {
@@ -38,6 +39,11 @@ Status SqliteDestination::open() {
     auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     if (!wal)
         return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
+    // Bulk loads: a checkpoint costs two fsyncs whatever its size (on a busy disk, 10-50 ms each), so the log
+    // is copied into the database every 64 MiB instead of every 4 MiB (161 fsyncs for a million rows become
+    // 23); and a dedupe batch's pages (final table, history, key index) stay in a 32 MiB cache instead of
+    // spilling out of the default 2 MiB one and being read back.
+    SLUICE_TRY(m_db.exec("PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-32768;"));
     SLUICE_TRY(m_db.exec(std::string("CREATE TABLE IF NOT EXISTS ") + kCheckpointTable +
                          " (connection_id INTEGER NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, "
                          "generation_id INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, "
@@ -119,15 +125,9 @@ Status SqliteDestination::prepareStream(StreamState& s) {
     const std::string into = s.target == Target::Staging  ? l.stagingTable
                              : s.target == Target::Final ? l.finalTable
                                                          : l.historyTable;
-    auto ins = m_db.prepare(l.insertSql(into));
-    if (!ins)
-        return ins.error();
-    s.insert = std::move(ins.value());
+    SLUICE_TRY(s.insert.prepare(m_db, l.insertSql(into), l.columns.size()));
     if (s.target == Target::HistoryAndFinal) {
-        auto up = m_db.prepare(l.upsertSql());
-        if (!up)
-            return up.error();
-        s.upsert = std::move(up.value());
+        SLUICE_TRY(s.upsert.prepare(m_db, l.upsertSql(), l.columns.size()));
         if (l.cdcColumn >= 0) {
             const std::string cdc = quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]);
             SLUICE_TRY(m_db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_cdc_" + l.finalTable) + " ON " +
@@ -141,58 +141,20 @@ Status SqliteDestination::prepareStream(StreamState& s) {
     return {};
 }
 
-Status SqliteDestination::bindRow(Statement& st, const StreamState& s, const Row& row) {
-    sqlite3_stmt* h = st.handle();
-    const size_t n = s.layout.columns.size();
-    for (size_t i = 0; i < n; ++i) {
-        const int idx = static_cast<int>(i) + 1;
-        if (i >= row.values.size()) {
-            sqlite3_bind_null(h, idx);
-            continue;
-        }
-        const Value& v = row.values[i];
-        switch (v.kind) {
-        case Value::Kind::Null:
-            sqlite3_bind_null(h, idx);
-            break;
-        case Value::Kind::Int:
-        case Value::Kind::Bool:
-            sqlite3_bind_int64(h, idx, v.i);
-            break;
-        case Value::Kind::Real:
-            sqlite3_bind_double(h, idx, v.d);
-            break;
-        case Value::Kind::Text:
-        case Value::Kind::Json:
-            sqlite3_bind_text(h, idx, v.s.data(), static_cast<int>(v.s.size()), SQLITE_STATIC);
-            break;
-        }
-    }
-    return {};
-}
-
 Status SqliteDestination::writeRows(StreamState& s, std::vector<Row>& rows) {
-    const int n = static_cast<int>(s.layout.columns.size());
-    std::string rawId;
-    for (const Row& row : rows) {
-        m_stamper.uuid(rawId);
-        const std::string& extracted = m_stamper.extractedAt(row.extractedAtMs ? row.extractedAtMs : nowMillis());
-        const std::string& meta = m_stamper.meta(s.plan.syncId, row);
-        for (Statement* st : {&s.insert, s.target == Target::HistoryAndFinal ? &s.upsert : nullptr}) {
-            if (!st)
-                continue;
-            sqlite3_stmt* h = st->handle();
-            SLUICE_TRY(bindRow(*st, s, row));
-            sqlite3_bind_text(h, n + 1, rawId.data(), static_cast<int>(rawId.size()), SQLITE_STATIC);
-            sqlite3_bind_text(h, n + 2, extracted.data(), static_cast<int>(extracted.size()), SQLITE_STATIC);
-            sqlite3_bind_int64(h, n + 3, s.plan.generation);
-            sqlite3_bind_text(h, n + 4, meta.data(), static_cast<int>(meta.size()), SQLITE_STATIC);
-            const int rc = sqlite3_step(h);
-            sqlite3_reset(h);
-            if (rc != SQLITE_DONE)
-                return Error::transient("SQLite destination " + m_path + ": cannot write a record of stream `" +
-                                        s.plan.stream.stream.name + "`: " + m_db.lastError());
-        }
+    const bool upsert = s.target == Target::HistoryAndFinal;
+    const size_t many = upsert ? std::min(s.insert.rowsPerStatement(), s.upsert.rowsPerStatement())
+                               : s.insert.rowsPerStatement();
+    for (size_t i = 0; i < rows.size();) {
+        const size_t count = many > 1 && rows.size() - i >= many ? many : 1;
+        stampRows(m_stamper, s.plan.syncId, rows, i, count, m_stamps);
+        // History first, then the final table, group by group: a row is upserted after every row before it.
+        for (SqliteRowWriter* w : {&s.insert, upsert ? &s.upsert : nullptr})
+            if (w && !w->write(rows, i, count, m_stamps, s.plan.generation))
+                return Error::transient("SQLite destination " + m_path +
+                                        ": cannot write a record of stream `" + s.plan.stream.stream.name +
+                                        "`: " + m_db.lastError());
+        i += count;
     }
     if (s.purgeDeleted.handle() && !rows.empty())
         SLUICE_TRY(s.purgeDeleted.run());
@@ -266,7 +228,7 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
         SLUICE_TRY(writeRows(s, batch.rows));
     if (s.target == Target::Staging) {
         // Statements on the staging table must be gone before it is renamed.
-        s.insert = Statement();
+        s.insert.release();
         faultPoint("during-swap");
         auto swapped = swapIn(s);
         if (!swapped)

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "destinations/destination.h"
-#include "destinations/sqlite/sqlite_table_layout.h"
 #include "destinations/record_stamper.h"
+#include "destinations/sqlite/sqlite_row_writer.h"
+#include "destinations/sqlite/sqlite_table_layout.h"
 #include "util/sqlite_db.h"
 
 #include <memory>
@@ -36,8 +37,8 @@ private:
         StreamWritePlan plan;
         SqliteTableLayout layout;
         Target target = Target::Final;
-        Statement insert;  // into the final, history or staging table
-        Statement upsert;  // into the final table (dedupe without staging)
+        SqliteRowWriter insert; // into the final, history or staging table
+        SqliteRowWriter upsert; // into the final table (dedupe without staging)
         Statement purgeDeleted;
     };
 
@@ -46,13 +47,13 @@ private:
     Status writeRows(StreamState& s, std::vector<Row>& rows);
     Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
     Status swapIn(StreamState& s);
-    Status bindRow(Statement& st, const StreamState& s, const Row& row);
 
     std::string m_path;
     Database m_db;
     int64_t m_connectionId = 0;
     std::vector<std::unique_ptr<StreamState>> m_streams;
     RecordStamper m_stamper;
+    std::vector<RowStamp> m_stamps; // of the rows being written, reused
 };
 
 std::unique_ptr<Destination> makeSqliteDestination(const std::string& configJson);

@@ -65,12 +65,18 @@ std::string SqliteTableLayout::upsertSql() const {
     const std::string t = quoteIdent(finalTable);
     std::string sql = insertSql(finalTable) + " ON CONFLICT(" + keyList() + ") DO UPDATE SET ";
     bool first = true;
-    for (const auto& c : columns) {
-        sql += (first ? "" : ",") + quoteIdent(c) + "=excluded." + quoteIdent(c);
+    for (size_t i = 0; i < columns.size(); ++i) {
+        // The key is equal by definition of the conflict; not setting it spares SQLite rewriting the key's
+        // index entry (a delete and an insert, each a search of the index) on every update.
+        if (std::find(keyColumns.begin(), keyColumns.end(), static_cast<int>(i)) != keyColumns.end())
+            continue;
+        sql += (first ? "" : ",") + quoteIdent(columns[i]) + "=excluded." + quoteIdent(columns[i]);
         first = false;
     }
-    for (const char* m : kMetaColumns)
-        sql += std::string(",") + quoteIdent(m) + "=excluded." + quoteIdent(m);
+    for (const char* m : kMetaColumns) {
+        sql += (first ? "" : ",") + quoteIdent(m) + "=excluded." + quoteIdent(m);
+        first = false;
+    }
     const std::string newer = "excluded.\"_airbyte_extracted_at\" >= " + t + ".\"_airbyte_extracted_at\"";
     if (cursorColumn < 0) {
         sql += " WHERE " + newer;

@@ -39,13 +39,14 @@ public:
 
     // Reads once from fd into the buffer: false at end of file (or a read error, treated the same).
     bool readFrom(int fd) {
-        const size_t old = m_data.size();
-        m_data.resize(old + kReadChunk);
+        // The buffer only grows (no zero-filling of a fresh chunk on every read): a pipe read is ~64 KiB.
+        if (m_buf.size() - m_len < kReadChunk)
+            m_buf.resize(m_len + kReadChunk);
         ssize_t n;
         do {
-            n = ::read(fd, m_data.data() + old, kReadChunk);
+            n = ::read(fd, m_buf.data() + m_len, kReadChunk);
         } while (n < 0 && errno == EINTR);
-        m_data.resize(old + size_t(n > 0 ? n : 0));
+        m_len += size_t(n > 0 ? n : 0);
         return n > 0;
     }
 
@@ -53,8 +54,8 @@ public:
     template <typename F> Status drain(F&& f) {
         size_t start = 0;
         while (true) {
-            const char* base = m_data.data();
-            const void* nl = std::memchr(base + m_scanned, '\n', m_data.size() - m_scanned);
+            const char* base = m_buf.data();
+            const void* nl = std::memchr(base + m_scanned, '\n', m_len - m_scanned);
             if (!nl)
                 break;
             const size_t end = size_t(static_cast<const char*>(nl) - base);
@@ -65,13 +66,13 @@ public:
                 return s;
             }
         }
-        m_scanned = m_data.size();
-        if (m_data.size() - start > m_maxLine) {
+        m_scanned = m_len;
+        if (m_len - start > m_maxLine) {
             if (!m_splitLong)
                 return Error::transient("the connector printed a line longer than " +
                                         std::to_string(m_maxLine >> 20) + " MiB");
-            Status s = f(line(start, m_data.size()));
-            start = m_data.size();
+            Status s = f(line(start, m_len));
+            start = m_len;
             if (!s.ok()) {
                 consume(start);
                 return s;
@@ -83,26 +84,28 @@ public:
 
     // At end of file: a last line without a newline is still a line.
     template <typename F> Status finish(F&& f) {
-        if (m_data.empty())
+        if (m_len == 0)
             return {};
-        Status s = f(line(0, m_data.size()));
-        m_data.clear();
+        Status s = f(line(0, m_len));
+        m_len = 0;
         m_scanned = 0;
         return s;
     }
 
 private:
     std::string_view line(size_t start, size_t end) const {
-        if (end > start && m_data[end - 1] == '\r')
+        if (end > start && m_buf[end - 1] == '\r')
             --end;
-        return std::string_view(m_data.data() + start, end - start);
+        return std::string_view(m_buf.data() + start, end - start);
     }
     void consume(size_t n) {
-        m_data.erase(0, n);
+        std::memmove(m_buf.data(), m_buf.data() + n, m_len - n);
+        m_len -= n;
         m_scanned -= n;
     }
 
-    std::string m_data;
+    std::vector<char> m_buf;
+    size_t m_len = 0;     // bytes of m_buf holding data
     size_t m_scanned = 0; // bytes before this hold no newline
     size_t m_maxLine;
     bool m_splitLong;

@@ -102,23 +102,35 @@ CsvReader::Parse CsvReader::parse(const char* begin, const char* end, size_t& co
     if (!nl && !eof)
         return Parse::NeedMore;
     const char* lineEnd = nl ? nl : end;
-    if (!findByte(begin, lineEnd, '"')) {
-        // The common case: no quotes on the line, so the fields are what lies between the commas.
-        const char* e = lineEnd > begin && lineEnd[-1] == '\r' ? lineEnd - 1 : lineEnd;
-        for (const char* p = begin;;) {
-            const char* comma = findByte(p, e, ',');
-            const char* fieldEnd = comma ? comma : e;
-            m_spans.push_back({static_cast<size_t>(p - begin), static_cast<size_t>(fieldEnd - p), false});
-            if (!comma)
+    const char* e = lineEnd > begin && lineEnd[-1] == '\r' ? lineEnd - 1 : lineEnd;
+    // The common cases: fields between commas, quoted ones (text with commas) closed on the same line without
+    // doubled quotes. Anything else (a line break or "" inside quotes, a malformed quote) takes parseSlow,
+    // which sees the record from its start again.
+    for (const char* p = begin;;) {
+        if (p < e && *p == '"') {
+            const char* q = findByte(p + 1, lineEnd, '"');
+            // q < e: the '\r' that e leaves out is not a quote, so q + 1 <= e.
+            if (!q || (q + 1 < e && q[1] != ',')) {
+                m_spans.clear();
+                return parseSlow(begin, end, consumed, lines);
+            }
+            m_spans.push_back({static_cast<size_t>(p + 1 - begin), static_cast<size_t>(q - p - 1), false});
+            if (q + 1 == e)
                 break;
-            p = comma + 1;
+            p = q + 2;
+            continue;
         }
-        m_record.raw = std::string_view(begin, static_cast<size_t>(e - begin));
-        consumed = static_cast<size_t>(lineEnd - begin) + (nl ? 1 : 0);
-        lines = nl ? 1 : 0;
-        return Parse::Done;
+        const char* comma = findByte(p, e, ',');
+        const char* fieldEnd = comma ? comma : e;
+        m_spans.push_back({static_cast<size_t>(p - begin), static_cast<size_t>(fieldEnd - p), false});
+        if (!comma)
+            break;
+        p = comma + 1;
     }
-    return parseSlow(begin, end, consumed, lines);
+    m_record.raw = std::string_view(begin, static_cast<size_t>(e - begin));
+    consumed = static_cast<size_t>(lineEnd - begin) + (nl ? 1 : 0);
+    lines = nl ? 1 : 0;
+    return Parse::Done;
 }
 
 CsvReader::Parse CsvReader::parseSlow(const char* begin, const char* end, size_t& consumed, int64_t& lines) {

@@ -45,6 +45,14 @@ Status JsonlReader::seek(int64_t offset, int64_t line) {
 }
 
 Result<bool> JsonlReader::next(nlohmann::ordered_json& object) {
+    auto got = nextLine();
+    if (!got.ok() || !*got)
+        return got;
+    SLUICE_TRY(parse(object));
+    return true;
+}
+
+Result<bool> JsonlReader::nextLine() {
     for (;;) {
         std::string_view line;
         int64_t offset = 0;
@@ -55,16 +63,20 @@ Result<bool> JsonlReader::next(nlohmann::ordered_json& object) {
         if (isBlank(line))
             continue;
         m_record = {offset, lineNo, line};
-        const auto where = m_file.path() + ":" + std::to_string(lineNo) + ": ";
-        try {
-            object = nlohmann::ordered_json::parse(line.begin(), line.end());
-        } catch (const nlohmann::ordered_json::parse_error& e) {
-            return Error::transient(where + parseErrorText(e));
-        }
-        if (!object.is_object())
-            return Error::transient(where + "expected a JSON object, found " + typeName(object));
         return true;
     }
+}
+
+Status JsonlReader::parse(nlohmann::ordered_json& object) const {
+    const auto where = [this] { return m_file.path() + ":" + std::to_string(m_record.line) + ": "; };
+    try {
+        object = nlohmann::ordered_json::parse(m_record.raw.begin(), m_record.raw.end());
+    } catch (const nlohmann::ordered_json::parse_error& e) {
+        return Error::transient(where() + parseErrorText(e));
+    }
+    if (!object.is_object())
+        return Error::transient(where() + "expected a JSON object, found " + typeName(object));
+    return {};
 }
 
 Value::Kind jsonKind(const nlohmann::ordered_json& v) {

@@ -30,6 +30,9 @@ public:
 
     // Parses the next record into `object`; false at the end of the file.
     Result<bool> next(nlohmann::ordered_json& object);
+    // The next non-blank line into record(), unparsed; false at the end of the file. parse() then parses it.
+    Result<bool> nextLine();
+    Status parse(nlohmann::ordered_json& object) const;
     const JsonlRecord& record() const { return m_record; }
 
     // Where the record after the current one starts: what a checkpoint saves.

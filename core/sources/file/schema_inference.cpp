@@ -2,6 +2,7 @@
 
 #include "sources/file/csv_reader.h"
 #include "sources/file/jsonl_reader.h"
+#include "sources/file/jsonl_row_decoder.h"
 
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -68,19 +69,29 @@ Result<std::vector<Column>> inferJsonlColumns(const std::string& path, size_t li
     SLUICE_TRY(reader.open(path));
     std::vector<std::string> order;
     std::unordered_map<std::string, TypeVote> votes;
+    const auto vote = [&](std::string key, Value::Kind kind) {
+        auto [it, added] = votes.try_emplace(key);
+        if (added)
+            order.push_back(std::move(key));
+        it->second.add(kind);
+    };
+    JsonlRowDecoder fast({}); // simdjson where it vouches for the line, nlohmann otherwise
+    std::vector<std::pair<std::string_view, Value::Kind>> kinds;
     nlohmann::ordered_json object;
     for (size_t n = 0; n < limit; ++n) {
-        auto got = reader.next(object);
+        auto got = reader.nextLine();
         if (!got.ok())
             return got.error();
         if (!*got)
             break;
-        for (const auto& [key, value] : object.items()) {
-            auto [it, added] = votes.try_emplace(key);
-            if (added)
-                order.push_back(key);
-            it->second.add(jsonKind(value));
+        if (fast.fieldKinds(reader.record().raw, kinds)) {
+            for (const auto& [key, kind] : kinds)
+                vote(std::string(key), kind);
+            continue;
         }
+        SLUICE_TRY(reader.parse(object));
+        for (const auto& [key, value] : object.items())
+            vote(key, jsonKind(value));
     }
     std::vector<Column> columns;
     for (const auto& name : order)
