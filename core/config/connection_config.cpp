@@ -2,11 +2,11 @@
 
 #include "connectors/connector_specs.h"
 #include "scheduler/cron_expression.h"
-
-#include <nlohmann/json.hpp>
+#include "util/logging.h"
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace sluice::core {
@@ -178,6 +178,16 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
     return out;
 }
 
+void registerSecretLeaves(const json& v) {
+    if (v.is_string())
+        registerSecret(v.get<std::string>());
+    else if (v.is_structured())
+        for (const auto& child : v)
+            registerSecretLeaves(child);
+    else if (!v.is_null())
+        registerSecret(v.dump());
+}
+
 // Connection files name files relative to themselves; the store keeps absolute paths.
 void absolutizePaths(json& config, const std::string& type, const std::string& baseDir) {
     if (baseDir.empty())
@@ -209,6 +219,9 @@ Result<ConnectorConfig> parseConnector(const json& root, const char* key, Connec
     out.type = c["type"].get<std::string>();
     json config = c.contains("config") ? c["config"] : json::object();
     SLUICE_TRY(validateConnectorConfig(role, out.type, config, where));
+    // From here on no log line, job log or error message may show them.
+    for (const auto& ptr : secretValuePointers(role, out.type, config))
+        registerSecretLeaves(config[json::json_pointer(ptr)]);
     absolutizePaths(config, out.type, baseDir);
     out.configJson = config.dump();
     return out;

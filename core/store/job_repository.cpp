@@ -1,9 +1,15 @@
 #include "store/job_repository.h"
 
+#include "util/logging.h"
 #include "util/time_util.h"
 
 #include <cerrno>
 #include <csignal>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <optional>
+#include <sstream>
 #include <unistd.h>
 
 namespace sluice::core {
@@ -34,6 +40,54 @@ bool processAlive(int64_t pid) {
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
+namespace {
+// When a process started (seconds since the epoch, from /proc), if it can be told.
+std::optional<int64_t> processStartTime(int64_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line))
+        return std::nullopt;
+    // The command name may hold spaces and parentheses: fields are counted after its last ')'.
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos)
+        return std::nullopt;
+    std::istringstream fields(line.substr(close + 1));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i)
+        if (i == 22) {
+            std::ifstream procStat("/proc/stat");
+            for (std::string key; procStat >> key;)
+                if (key == "btime") {
+                    int64_t boot = 0;
+                    procStat >> boot;
+                    return boot + std::stoll(field) / ::sysconf(_SC_CLK_TCK);
+                }
+        }
+    return std::nullopt;
+}
+
+std::optional<int64_t> isoSeconds(const std::string& iso) {
+    std::tm tm{};
+    std::istringstream in(iso);
+    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+    if (in.fail())
+        return std::nullopt;
+    return static_cast<int64_t>(::timegm(&tm));
+}
+
+// The process that started a job is still running it. A pid alone is not enough: after a crash (or a
+// reboot) the number may belong to another process by now, which must not keep the job "running".
+bool jobProcessAlive(int64_t pid, const std::string& startedAt) {
+    if (!processAlive(pid))
+        return false;
+    if (pid == static_cast<int64_t>(::getpid()))
+        return true;
+    const auto processStart = processStartTime(pid);
+    const auto jobStart = isoSeconds(startedAt);
+    return !processStart || !jobStart || *processStart <= *jobStart + 2;
+}
+} // namespace
+
 Result<JobRecord> JobRepository::readJob(Statement& st) {
     JobRecord j;
     j.id = st.getInt(0);
@@ -51,7 +105,8 @@ Result<JobRecord> JobRepository::readJob(Statement& st) {
 }
 
 Result<int> JobRepository::closeStaleJobs() {
-    auto st = m_db.prepare("SELECT id, pid FROM jobs WHERE status = 'running'");
+    auto st =
+        m_db.prepare("SELECT id, pid, COALESCE(started_at, created_at) FROM jobs WHERE status = 'running'");
     if (!st)
         return st.error();
     std::vector<int64_t> stale;
@@ -61,9 +116,12 @@ Result<int> JobRepository::closeStaleJobs() {
             return r.error();
         if (!r.value())
             break;
-        if (!processAlive(st->getOptInt(1).value_or(0)))
+        if (!jobProcessAlive(st->getOptInt(1).value_or(0), st->getText(2)))
             stale.push_back(st->getInt(0));
     }
+    st->reset();
+    if (stale.empty())
+        return 0;
     for (int64_t id : stale) {
         const std::string msg = "interrupted: the process running this job stopped (crash or kill)";
         auto u = m_db.prepare("UPDATE jobs SET status='failed', ended_at=?, error=? WHERE id=? AND status='running'");
@@ -122,10 +180,11 @@ Status JobRepository::finishJob(int64_t jobId, const std::string& status, const 
     if (!st)
         return st.error();
     st->bind(1, status).bind(2, nowIso());
+    // Errors quote connectors and databases, which may echo a password: the stored text never holds one.
     if (error.empty())
         st->bind(3, nullptr);
     else
-        st->bind(3, error);
+        st->bind(3, redactSecrets(error));
     st->bind(4, jobId);
     return st->run();
 }
@@ -155,7 +214,7 @@ Status JobRepository::finishAttempt(int64_t jobId, int number, const std::string
     if (failure.empty())
         st->bind(3, nullptr);
     else
-        st->bind(3, failure);
+        st->bind(3, redactSecrets(failure));
     st->bind(4, jobId).bind(5, number);
     return st->run();
 }
@@ -205,7 +264,7 @@ Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, cons
     if (message.empty())
         st->bind(2, nullptr);
     else
-        st->bind(2, message);
+        st->bind(2, redactSecrets(message));
     st->bind(3, jobId).bind(4, ns).bind(5, name);
     return st->run();
 }
@@ -215,7 +274,8 @@ Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& leve
     auto st = m_db.prepare("INSERT INTO job_logs (job_id, attempt, ts, level, logger, message) VALUES (?,?,?,?,?,?)");
     if (!st)
         return st.error();
-    st->bind(1, jobId).bind(2, attempt).bind(3, nowIso()).bind(4, level).bind(5, logger).bind(6, message);
+    st->bind(1, jobId).bind(2, attempt).bind(3, nowIso()).bind(4, level).bind(5, logger);
+    st->bind(6, redactSecrets(message));
     return st->run();
 }
 
