@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libsimdjson-dev qtkeychain-qt6-dev
   # test and benchmark tools: a throwaway PostgreSQL, the sqlite3 shell, reference importers, python connectors
   postgresql sqlite3 sqlite-utils python3
+  # the fuzz targets (tests/fuzz): clang and its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
   # desktop integration checks and headless screenshots
   desktop-file-utils appstream xvfb xauth
   # packaging: the man page and the .deb's shared-library dependencies

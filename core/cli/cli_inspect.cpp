@@ -172,6 +172,7 @@ int cmdGenerations(Context& ctx) {
     auto dest = makeDestination(c->destination.type, c->destination.configJson);
     if (!dest)
         return ctx.fail(dest.error());
+    dest.value()->bindConnection(c->id);
     auto report = dest.value()->generationReport(stream.value(), current.value().value_or(0), 1000);
     if (!report)
         return ctx.fail(report.error());
@@ -245,6 +246,7 @@ int cmdDiff(Context& ctx) {
     auto dest = makeDestination(c->destination.type, c->destination.configJson);
     if (!dest)
         return ctx.fail(dest.error());
+    dest.value()->bindConnection(c->id);
     auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
     if (!d)
         return ctx.fail(d.error());

@@ -82,6 +82,8 @@ int runJob(Context& ctx, const JobRequest& request) {
                                                    "succeeds; this cannot be undone) for:"
                                                  : "Refresh and retain records (old records are kept) for:");
         auto dest = makeDestination(connection->destination.type, connection->destination.configJson);
+        if (dest)
+            dest.value()->bindConnection(connection->id);
         for (const auto& t : targets.value()) {
             what += "\n  - " + t;
             auto stream = storedStream(ctx.store->db(), connection.value(), t);

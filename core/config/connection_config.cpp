@@ -267,7 +267,16 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         std::string msg = e.what();
         if (auto p = msg.find("parse error"); p != std::string::npos)
             msg = msg.substr(p);
+        // "last read: '...'" quotes the file, a password perhaps: line and column say where well enough.
+        if (auto p = msg.find("; last read: '"); p != std::string::npos) {
+            const auto rest = msg.rfind("'; ");
+            msg = msg.substr(0, p) + (rest != std::string::npos && rest > p ? msg.substr(rest + 1) : "");
+        }
         return Error::invalid(where + ": not valid JSON: " + msg);
+    } catch (const json::exception& e) {
+        // A number beyond a double (1e400): nlohmann's message quotes only the number.
+        const std::string what = e.what();
+        return Error::invalid(where + ": not valid JSON: " + what.substr(what.find(']') + 2));
     }
     if (!root.is_object())
         return Error::invalid(where + ": a connection file must hold a JSON object, found " + typeName(root));

@@ -27,6 +27,7 @@ public:
                                              size_t maxStaleRows) override;
     Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
     Result<int64_t> rowCount(const ResolvedStream& stream) override;
+    void bindConnection(int64_t connectionId) override { m_connectionId = connectionId; }
 
 private:
     enum class Target { Final, HistoryAndFinal, Staging };
@@ -45,6 +46,10 @@ private:
     Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
     Status swapIn(StreamState& s);
     Status bindRow(Statement& st, const StreamState& s, const Row& row);
+    // The tables of a stream for inspection: those begin() chose for it.
+    Result<SqliteTableLayout> layoutOf(const ResolvedStream& stream);
+    // "SQLite destination PATH: what: SQLite's message", with what to do when the disk is full or read-only.
+    Error failure(const std::string& what, const std::string& cause) const;
 
     std::string m_path;
     Database m_db;

@@ -20,7 +20,9 @@ struct SqliteTableLayout {
     int cursorColumn = -1;
     int cdcColumn = -1;                 // _ab_cdc_deleted_at, when the stream has it
 
+    // The layout in the tables named after `table` (see SqliteTableNames), by default the stream's name.
     static SqliteTableLayout of(const ResolvedStream& stream);
+    static SqliteTableLayout of(const ResolvedStream& stream, const std::string& table);
 
     std::string createSql(const std::string& table) const;
     // "c1","c2",...,"_airbyte_raw_id",... in table order.

@@ -60,6 +60,10 @@ Result<bool> JsonlReader::next(nlohmann::ordered_json& object) {
             object = nlohmann::ordered_json::parse(line.begin(), line.end());
         } catch (const nlohmann::ordered_json::parse_error& e) {
             return Error::transient(where + parseErrorText(e));
+        } catch (const nlohmann::ordered_json::exception& e) {
+            // A number beyond a double (1e400) is JSON, but no value Sluice can hold: found by fuzzing.
+            const std::string what = e.what();
+            return Error::transient(where + "not valid JSON: " + what.substr(what.find(']') + 2));
         }
         if (!object.is_object())
             return Error::transient(where + "expected a JSON object, found " + typeName(object));
