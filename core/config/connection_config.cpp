@@ -29,6 +29,13 @@ std::string typeName(const json& v) {
     return "an object";
 }
 
+// An integer in [lo, hi]: checked in 64 bits, since 2^32 + 1 read as an int would pass as 1.
+bool intIn(const json& v, int64_t lo, int64_t hi) {
+    if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
+        return false;
+    return v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
+}
+
 Result<FieldPath> parsePath(const json& v, const std::string& where, const std::string& key) {
     FieldPath path;
     if (v.is_string()) {
@@ -66,10 +73,13 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
             return Error::invalid(where + ": `" + at + ".selected` must be true or false");
         out.selected = s["selected"].get<bool>();
     }
+    // Types first: value() throws on a mode that is not a string (found by fuzz_connection_file).
+    for (const char* key : {"sync_mode", "destination_sync_mode"})
+        if (s.contains(key) && !s[key].is_string())
+            return Error::invalid(where + ": `" + at + "." + key + "` must be a string");
     const std::string sm = s.value("sync_mode", std::string("full_refresh"));
-    const std::string dm = s.value("destination_sync_mode", std::string(sm == "incremental" ? "append" : "overwrite"));
-    if (s.contains("sync_mode") && !s["sync_mode"].is_string())
-        return Error::invalid(where + ": `" + at + ".sync_mode` must be a string");
+    const std::string dm =
+        s.value("destination_sync_mode", std::string(sm == "incremental" ? "append" : "overwrite"));
     auto syncMode = parseSyncMode(sm);
     if (!syncMode)
         return Error::invalid(where + ": unknown sync mode `" + sm + "` at `" + at +
@@ -141,7 +151,7 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         if (t == "manual") {
             out.schedule.type = Schedule::Type::Manual;
         } else if (t == "interval") {
-            if (!s.contains("minutes") || !s["minutes"].is_number_integer() || s["minutes"].get<int>() < 1)
+            if (!s.contains("minutes") || !intIn(s["minutes"], 1, INT32_MAX))
                 return Error::invalid(where + ": `settings.schedule.minutes` must be a positive integer");
             out.schedule.type = Schedule::Type::Interval;
             out.schedule.minutes = s["minutes"];
@@ -165,9 +175,9 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         auto readInt = [&](const char* key, int& dst, int min) -> Status {
             if (!r.contains(key))
                 return {};
-            if (!r[key].is_number_integer() || r[key].get<int64_t>() < min)
+            if (!intIn(r[key], min, INT32_MAX))
                 return Error::invalid(where + ": `settings.retry." + key + "` must be an integer >= " +
-                                      std::to_string(min));
+                                      std::to_string(min) + " and <= " + std::to_string(INT32_MAX));
             dst = r[key].get<int>();
             return {};
         };

@@ -1,6 +1,7 @@
 #include "connectors/connector_specs.h"
 
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -113,11 +114,16 @@ std::string jsonTypeName(const json& v) {
     return "an object";
 }
 
+// 3.0 is an integer; 1e30 is not one Sluice can hold, and converting it would be undefined behaviour.
+bool isWholeInt64(double d) {
+    return std::isfinite(d) && d > -9.2e18 && d < 9.2e18 && d == std::trunc(d);
+}
+
 bool matchesType(const json& v, const std::string& type) {
     if (type == "string")
         return v.is_string();
     if (type == "integer")
-        return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
+        return v.is_number_integer() || (v.is_number_float() && isWholeInt64(v.get<double>()));
     if (type == "number")
         return v.is_number();
     if (type == "boolean")

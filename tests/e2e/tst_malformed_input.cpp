@@ -211,6 +211,11 @@ private slots:
             << "bad.json: `streams` must be a list of stream objects, found an object";
         QTest::newRow("unknown key") << ("{\"name\": \"x\", " + ok + ", \"streams\": [], \"schedule\": 5}")
                                      << "bad.json: unknown key `schedule`";
+        // Found by fuzz_connection_file: an uncaught nlohmann type_error (a crash of the GUI, say).
+        QTest::newRow("mode not a string")
+            << ("{\"name\": \"x\", " + ok +
+                ", \"streams\": [{\"name\": \"a\", \"destination_sync_mode\": [1]}]}")
+            << "`streams[0].destination_sync_mode` must be a string";
         QTest::newRow("bad mode") << ("{\"name\": \"x\", " + ok +
                                       ", \"streams\": [{\"name\": \"a\", \"sync_mode\": \"x\"}]}")
                                   << "`streams[0].sync_mode`";
@@ -222,6 +227,11 @@ private slots:
             << QByteArray(R"({"name": "x", "source": {"type": "demo", "config": {"count": "many"}},
                  "destination": {"type": "sqlite", "config": {"path": "w.sqlite"}}, "streams": []})")
             << "`source.config.count` must be an integer, found a string";
+        // Read as an int, 2^32 + 1 used to pass as 1 (found while fixing what fuzz_connection_file found).
+        QTest::newRow("integer beyond 32 bits")
+            << ("{\"name\": \"x\", " + ok +
+                ", \"streams\": [], \"settings\": {\"retry\": {\"max_attempts\": 4294967297}}}")
+            << "`settings.retry.max_attempts` must be an integer >= 1 and <= 2147483647";
         QTest::newRow("number beyond a double") << ("{\"name\": 1e400, " + ok + ", \"streams\": []}")
                                                 << "bad.json: not valid JSON: number overflow";
         QTest::newRow("deeply nested") << ("{\"name\": " + QByteArray(100000, '[') + QByteArray(100000, ']') +

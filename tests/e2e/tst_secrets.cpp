@@ -8,6 +8,8 @@
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QProcess>
+#include <csignal>
 #include <sys/stat.h>
 
 using namespace sluice::test;
@@ -150,6 +152,41 @@ private slots:
         QFile after(m_home + "/secrets.json");
         QVERIFY(after.open(QIODevice::ReadOnly));
         QVERIFY(!after.readAll().contains(QByteArray::fromStdString(kPgPassword)));
+    }
+
+    void configLeftByAKilledSyncIsRemoved() {
+        // The connector reads its configuration, secrets included, from a file in a private temporary folder.
+        // A SIGKILLed sluicectl cannot remove it: the next connector run must.
+        const QString tmp = m_dir.path("tmp");
+        QVERIFY(QDir().mkpath(tmp));
+        qputenv("TMPDIR", tmp.toLocal8Bit());
+        json c = airbyteConnection(false, kPassword);
+        c["name"] = "sleepy";
+        c["source"]["config"]["config"]["sleep_after"] = 2;
+        c["source"]["config"]["config"]["pid_file"] = m_dir.path("connector.pid").toStdString();
+        QCOMPARE(run({"connection", "create", write("sleepy.json", c)}).exitCode, 0);
+        QProcess sync;
+        sync.start(qEnvironmentVariable("SLUICECTL"), {"--home", m_home, "sync", "sleepy"});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_dir.path("connector.pid")), 20000);
+        ::kill(static_cast<pid_t>(sync.processId()), SIGKILL);
+        QVERIFY(sync.waitForFinished());
+        QFile pidFile(m_dir.path("connector.pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        ::kill(static_cast<pid_t>(pidFile.readAll().trimmed().toInt()), SIGKILL);
+        auto leftovers = [&] {
+            QStringList found;
+            QDirIterator it(tmp, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                QFile f(it.next());
+                if (f.open(QIODevice::ReadOnly) && f.readAll().contains(QByteArray::fromStdString(kPassword)))
+                    found << f.fileName();
+            }
+            return found;
+        };
+        QVERIFY2(!leftovers().isEmpty(), "the killed sync left its connector configuration (the attack)");
+        QCOMPARE(run({"discover", "sleepy"}).exitCode, 0);
+        QCOMPARE(leftovers(), QStringList());
+        qunsetenv("TMPDIR");
     }
 
     void maskIsNotAPassword() {

@@ -20,6 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                             message->state.sharedStateJson == "null" ? "" : message->state.sharedStateJson);
         (void)stateFileFromMessages({message->state.json});
     }
+    if (message && message->type == MessageType::Catalog)
+        for (const auto& stream : message->catalogStreams)
+            if (auto info = streamFromJson(stream))
+                (void)streamToJson(*info); // what discovery stores of a connector's catalog
     static RecordDecoder decoder({{"users",
                                    "",
                                    {{"id", ColumnType::Integer},
