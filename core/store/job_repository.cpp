@@ -1,15 +1,11 @@
 #include "store/job_repository.h"
 
+#include "store/job_lock.h"
 #include "util/logging.h"
 #include "util/time_util.h"
 
 #include <cerrno>
 #include <csignal>
-#include <ctime>
-#include <fstream>
-#include <iomanip>
-#include <optional>
-#include <sstream>
 #include <unistd.h>
 
 namespace sluice::core {
@@ -40,54 +36,6 @@ bool processAlive(int64_t pid) {
     return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
-namespace {
-// When a process started (seconds since the epoch, from /proc), if it can be told.
-std::optional<int64_t> processStartTime(int64_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(stat, line))
-        return std::nullopt;
-    // The command name may hold spaces and parentheses: fields are counted after its last ')'.
-    const size_t close = line.rfind(')');
-    if (close == std::string::npos)
-        return std::nullopt;
-    std::istringstream fields(line.substr(close + 1));
-    std::string field;
-    for (int i = 3; i <= 22 && fields >> field; ++i)
-        if (i == 22) {
-            std::ifstream procStat("/proc/stat");
-            for (std::string key; procStat >> key;)
-                if (key == "btime") {
-                    int64_t boot = 0;
-                    procStat >> boot;
-                    return boot + std::stoll(field) / ::sysconf(_SC_CLK_TCK);
-                }
-        }
-    return std::nullopt;
-}
-
-std::optional<int64_t> isoSeconds(const std::string& iso) {
-    std::tm tm{};
-    std::istringstream in(iso);
-    in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-    if (in.fail())
-        return std::nullopt;
-    return static_cast<int64_t>(::timegm(&tm));
-}
-
-// The process that started a job is still running it. A pid alone is not enough: after a crash (or a
-// reboot) the number may belong to another process by now, which must not keep the job "running".
-bool jobProcessAlive(int64_t pid, const std::string& startedAt) {
-    if (!processAlive(pid))
-        return false;
-    if (pid == static_cast<int64_t>(::getpid()))
-        return true;
-    const auto processStart = processStartTime(pid);
-    const auto jobStart = isoSeconds(startedAt);
-    return !processStart || !jobStart || *processStart <= *jobStart + 2;
-}
-} // namespace
-
 Result<JobRecord> JobRepository::readJob(Statement& st) {
     JobRecord j;
     j.id = st.getInt(0);
@@ -105,8 +53,7 @@ Result<JobRecord> JobRepository::readJob(Statement& st) {
 }
 
 Result<int> JobRepository::closeStaleJobs() {
-    auto st =
-        m_db.prepare("SELECT id, pid, COALESCE(started_at, created_at) FROM jobs WHERE status = 'running'");
+    auto st = m_db.prepare("SELECT id, pid FROM jobs WHERE status = 'running'");
     if (!st)
         return st.error();
     std::vector<int64_t> stale;
@@ -116,8 +63,12 @@ Result<int> JobRepository::closeStaleJobs() {
             return r.error();
         if (!r.value())
             break;
-        if (!jobProcessAlive(st->getOptInt(1).value_or(0), st->getText(2)))
-            stale.push_back(st->getInt(0));
+        // The job's lock says whether its process still runs it; a job without one (an older Sluice) has
+        // only its pid to go by.
+        const int64_t id = st->getInt(0);
+        const auto held = jobLockHeld(m_db.path(), id);
+        if (held ? !*held : !processAlive(st->getOptInt(1).value_or(0)))
+            stale.push_back(id);
     }
     st->reset();
     if (stale.empty())
@@ -140,6 +91,7 @@ Result<int> JobRepository::closeStaleJobs() {
             return s.error();
         s->bind(1, id);
         SLUICE_TRY(s->run());
+        removeJobLock(m_db.path(), id);
     }
     return static_cast<int>(stale.size());
 }
@@ -172,6 +124,7 @@ Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string&
     SLUICE_TRY(st->run());
     const int64_t id = m_db.lastInsertRowId();
     SLUICE_TRY(tx.commit());
+    holdJobLock(m_db.path(), id);
     return id;
 }
 
@@ -186,7 +139,9 @@ Status JobRepository::finishJob(int64_t jobId, const std::string& status, const 
     else
         st->bind(3, redactSecrets(error));
     st->bind(4, jobId);
-    return st->run();
+    SLUICE_TRY(st->run());
+    releaseJobLock(m_db.path(), jobId);
+    return {};
 }
 
 Result<int> JobRepository::startAttempt(int64_t jobId) {

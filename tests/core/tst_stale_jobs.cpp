@@ -1,10 +1,13 @@
 // A job left "running" by a process that is gone is closed the next time Sluice starts (opens its store),
-// also when its process number now belongs to another, younger process; live jobs are left alone.
+// also when its process number now belongs to another process (the job's lock is free); live jobs are left
+// alone.
 #include "config/connection_config.h"
 #include "store/connection_repository.h"
 #include "store/job_repository.h"
 #include "store/store.h"
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -40,7 +43,7 @@ private slots:
         younger.start("sleep", {"30"});
         QVERIFY(younger.waitForStarted());
 
-        int64_t deadJob, reusedJob, liveJob, ownJob;
+        int64_t deadJob, reusedJob, liveJob, runningHere;
         {
             auto store = Store::open(path);
             QVERIFY(store.ok());
@@ -50,12 +53,22 @@ private slots:
             QVERIFY(c.ok());
             auto id = ConnectionRepository(store->db()).create(c.value());
             QVERIFY(id.ok());
+            c->name = "d";
+            auto other = ConnectionRepository(store->db()).create(c.value());
+            QVERIFY(other.ok());
+            // Jobs of an older Sluice have no lock: their pid decides.
             deadJob = insertJob(store->db(), *id, gone.processId(), "2030-01-01T00:00:00.000Z");
-            // The pid is alive, but its process started long after the job: the number was reused.
-            reusedJob = insertJob(store->db(), *id, younger.processId(), "2001-01-01T00:00:00.000Z");
-            // The pid is alive and older than the job (pid 1 started at boot): a real running job.
-            liveJob = insertJob(store->db(), *id, 1, "2099-01-01T00:00:00.000Z");
-            ownJob = insertJob(store->db(), *id, ::getpid(), "2001-01-01T00:00:00.000Z");
+            liveJob = insertJob(store->db(), *id, 1, "2030-01-01T00:00:00.000Z");
+            // A job whose lock nobody holds is over, even though its pid lives again (reused after a crash).
+            reusedJob = insertJob(store->db(), *id, younger.processId(), "2030-01-01T00:00:00.000Z");
+            QVERIFY(QDir().mkpath(dir.path() + "/run"));
+            QFile lock(dir.path() + QStringLiteral("/run/job-%1.lock").arg(reusedJob));
+            QVERIFY(lock.open(QIODevice::WriteOnly));
+            // A job this process runs holds its lock.
+            auto started = JobRepository(store->db()).startJob(*other, "sync", "");
+            QVERIFY(started.ok());
+            runningHere = *started;
+            QVERIFY(QFile::exists(dir.path() + QStringLiteral("/run/job-%1.lock").arg(runningHere)));
         }
         auto store = Store::open(path);
         QVERIFY(store.ok());
@@ -67,8 +80,12 @@ private slots:
             QVERIFY(!j->endedAt.empty());
             QCOMPARE(jobs.attempts(id)->front().status, std::string("failed"));
         }
+        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/run/job-%1.lock").arg(reusedJob)));
         QCOMPARE(jobs.job(liveJob)->status, std::string("running"));
-        QCOMPARE(jobs.job(ownJob)->status, std::string("running"));
+        QCOMPARE(jobs.job(runningHere)->status, std::string("running"));
+        // Finishing it releases and removes the lock.
+        QVERIFY(jobs.finishJob(runningHere, "succeeded", "").ok());
+        QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/run/job-%1.lock").arg(runningHere)));
         younger.kill();
         younger.waitForFinished();
     }
