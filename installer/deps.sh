@@ -12,6 +12,8 @@ packages=(
   # test and benchmark tools: a throwaway PostgreSQL, the sqlite3 shell, reference importers, python connectors,
   # GNU time (a child's own peak RSS)
   postgresql sqlite3 sqlite-utils python3 time
+  # the fuzz targets (tests/fuzz): clang and its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
   # desktop integration checks and headless screenshots
   desktop-file-utils appstream xvfb xauth
   # packaging: the man page and the .deb's shared-library dependencies

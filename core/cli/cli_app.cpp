@@ -6,6 +6,7 @@
 #include "util/home.h"
 #include "util/logging.h"
 
+#include <exception>
 #include <functional>
 #include <map>
 #include <ostream>
@@ -24,7 +25,25 @@ int Context::fail(const Error& e) const {
     }
 }
 
+namespace {
+int runCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+} // namespace
+
 int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    // A bug must still not print a secret: what an exception says (a parser quoting its input) is redacted
+    // like every other line, instead of std::terminate printing it raw.
+    try {
+        return runCommand(argc, argv, out, err);
+    } catch (const std::exception& e) {
+        err << "sluicectl: internal error: " << redactSecrets(e.what()) << "\n";
+    } catch (...) {
+        err << "sluicectl: internal error\n";
+    }
+    return kExitJobFailed;
+}
+
+namespace {
+int runCommand(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     auto parsed = parseArgs(argc, argv);
     Context ctx;
     ctx.out = &out;
@@ -69,5 +88,6 @@ int runCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     ctx.store = &store.value();
     return it->second(ctx);
 }
+} // namespace
 
 } // namespace sluice::core::cli

@@ -218,6 +218,7 @@ int cmdDiff(Context& ctx) {
     auto dest = makeDestination(c->destination.type, c->destination.configJson);
     if (!dest)
         return ctx.fail(dest.error());
+    dest.value()->bindConnection(c->id);
     auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
     if (!d)
         return ctx.fail(d.error());

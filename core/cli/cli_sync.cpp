@@ -6,10 +6,10 @@
 #include "engine/job_runner.h"
 #include "engine/stream_lookup.h"
 #include "store/connection_repository.h"
-
-#include <nlohmann/json.hpp>
+#include "util/logging.h"
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <unistd.h>
 
@@ -44,7 +44,8 @@ int report(Context& ctx, const JobOutcome& outcome) {
                      << "` is blocked: " << s["message"].get<std::string>() << "\n";
     if (outcome.status == "succeeded")
         return kExitOk;
-    *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": " << outcome.error.message << "\n";
+    *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": "
+             << redactSecrets(outcome.error.message) << "\n";
     return outcome.error.kind == ErrorKind::Invalid ? kExitInvalid : kExitJobFailed;
 }
 
@@ -81,6 +82,8 @@ int runJob(Context& ctx, const JobRequest& request) {
                                                    "succeeds; this cannot be undone) for:"
                                                  : "Refresh and retain records (old records are kept) for:");
         auto dest = makeDestination(connection->destination.type, connection->destination.configJson);
+        if (dest)
+            dest.value()->bindConnection(connection->id);
         for (const auto& t : targets.value()) {
             what += "\n  - " + t;
             auto stream = storedStream(ctx.store->db(), connection.value(), t);

@@ -2,11 +2,11 @@
 
 #include "connectors/connector_specs.h"
 #include "scheduler/cron_expression.h"
-
-#include <nlohmann/json.hpp>
+#include "util/logging.h"
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace sluice::core {
@@ -14,6 +14,13 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+// An integer in [lo, hi]: checked in 64 bits, since 2^32 + 1 read as an int would pass as 1.
+bool intIn(const json& v, int64_t lo, int64_t hi) {
+    if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
+        return false;
+    return v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
+}
 
 Result<FieldPath> parsePath(const json& v, const std::string& where, const std::string& key) {
     FieldPath path;
@@ -52,10 +59,13 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
             return Error::invalid(where + ": `" + at + ".selected` must be true or false");
         out.selected = s["selected"].get<bool>();
     }
+    // Types first: value() throws on a mode that is not a string (found by fuzz_connection_file).
+    for (const char* key : {"sync_mode", "destination_sync_mode"})
+        if (s.contains(key) && !s[key].is_string())
+            return Error::invalid(where + ": `" + at + "." + key + "` must be a string");
     const std::string sm = s.value("sync_mode", std::string("full_refresh"));
-    const std::string dm = s.value("destination_sync_mode", std::string(sm == "incremental" ? "append" : "overwrite"));
-    if (s.contains("sync_mode") && !s["sync_mode"].is_string())
-        return Error::invalid(where + ": `" + at + ".sync_mode` must be a string");
+    const std::string dm =
+        s.value("destination_sync_mode", std::string(sm == "incremental" ? "append" : "overwrite"));
     auto syncMode = parseSyncMode(sm);
     if (!syncMode)
         return Error::invalid(where + ": unknown sync mode `" + sm + "` at `" + at +
@@ -127,7 +137,7 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         if (t == "manual") {
             out.schedule.type = Schedule::Type::Manual;
         } else if (t == "interval") {
-            if (!s.contains("minutes") || !s["minutes"].is_number_integer() || s["minutes"].get<int>() < 1)
+            if (!s.contains("minutes") || !intIn(s["minutes"], 1, INT32_MAX))
                 return Error::invalid(where + ": `settings.schedule.minutes` must be a positive integer");
             out.schedule.type = Schedule::Type::Interval;
             out.schedule.minutes = s["minutes"];
@@ -151,9 +161,9 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         auto readInt = [&](const char* key, int& dst, int min) -> Status {
             if (!r.contains(key))
                 return {};
-            if (!r[key].is_number_integer() || r[key].get<int64_t>() < min)
+            if (!intIn(r[key], min, INT32_MAX))
                 return Error::invalid(where + ": `settings.retry." + key + "` must be an integer >= " +
-                                      std::to_string(min));
+                                      std::to_string(min) + " and <= " + std::to_string(INT32_MAX));
             dst = r[key].get<int>();
             return {};
         };
@@ -162,6 +172,16 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         SLUICE_TRY(readInt("backoff_seconds", out.retry.backoffSeconds, 0));
     }
     return out;
+}
+
+void registerSecretLeaves(const json& v) {
+    if (v.is_string())
+        registerSecret(v.get<std::string>());
+    else if (v.is_structured())
+        for (const auto& child : v)
+            registerSecretLeaves(child);
+    else if (!v.is_null())
+        registerSecret(v.dump());
 }
 
 // Connection files name files relative to themselves; the store keeps absolute paths.
@@ -195,6 +215,9 @@ Result<ConnectorConfig> parseConnector(const json& root, const char* key, Connec
     out.type = c["type"].get<std::string>();
     json config = c.contains("config") ? c["config"] : json::object();
     SLUICE_TRY(validateConnectorConfig(role, out.type, config, where));
+    // From here on no log line, job log or error message may show them.
+    for (const auto& ptr : secretValuePointers(role, out.type, config))
+        registerSecretLeaves(config[json::json_pointer(ptr)]);
     absolutizePaths(config, out.type, baseDir);
     out.configJson = config.dump();
     return out;
@@ -240,7 +263,16 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         std::string msg = e.what();
         if (auto p = msg.find("parse error"); p != std::string::npos)
             msg = msg.substr(p);
+        // "last read: '...'" quotes the file, a password perhaps: line and column say where well enough.
+        if (auto p = msg.find("; last read: '"); p != std::string::npos) {
+            const auto rest = msg.rfind("'; ");
+            msg = msg.substr(0, p) + (rest != std::string::npos && rest > p ? msg.substr(rest + 1) : "");
+        }
         return Error::invalid(where + ": not valid JSON: " + msg);
+    } catch (const json::exception& e) {
+        // A number beyond a double (1e400): nlohmann's message quotes only the number.
+        const std::string what = e.what();
+        return Error::invalid(where + ": not valid JSON: " + what.substr(what.find(']') + 2));
     }
     if (!root.is_object())
         return Error::invalid(where + ": a connection file must hold a JSON object, found " + describeJsonType(root));

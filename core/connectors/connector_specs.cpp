@@ -1,8 +1,9 @@
 #include "connectors/connector_specs.h"
 
-#include <nlohmann/json.hpp>
-
+#include <cctype>
+#include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace sluice::core {
 namespace {
@@ -112,11 +113,16 @@ const std::map<std::string, SpecEntry>& specsFor(ConnectorRole role) {
     return role == ConnectorRole::Source ? sourceSpecs() : destinationSpecs();
 }
 
+// 3.0 is an integer; 1e30 is not one Sluice can hold, and converting it would be undefined behaviour.
+bool isWholeInt64(double d) {
+    return std::isfinite(d) && d > -9.2e18 && d < 9.2e18 && d == std::trunc(d);
+}
+
 bool matchesType(const json& v, const std::string& type) {
     if (type == "string")
         return v.is_string();
     if (type == "integer")
-        return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
+        return v.is_number_integer() || (v.is_number_float() && isWholeInt64(v.get<double>()));
     if (type == "number")
         return v.is_number();
     if (type == "boolean")
@@ -189,6 +195,19 @@ Status validateObject(const json& schema, json& value, const std::string& where,
         if (!value.contains(p.key()) && p->contains("default"))
             value[p.key()] = (*p)["default"];
     return {};
+}
+
+std::string escapePointer(const std::string& key) {
+    std::string out;
+    for (char c : key) {
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
+    }
+    return out;
 }
 
 void collectSecrets(const json& schema, const std::string& pointer, std::vector<std::string>& out) {
@@ -265,19 +284,60 @@ std::vector<std::string> secretPointers(ConnectorRole role, const std::string& t
     return out;
 }
 
-void maskSecrets(ConnectorRole role, const std::string& type, json& config) {
+bool looksSecret(const std::string& key) {
+    std::string k;
+    for (unsigned char c : key)
+        k += static_cast<char>(c == '-' ? '_' : std::tolower(c));
+    static const char* const kWords[] = {"password",      "passwd",     "secret",     "token",
+                                         "api_key",       "apikey",     "access_key", "private_key",
+                                         "client_secret", "credentials"};
+    for (const char* w : kWords)
+        if (k.find(w) != std::string::npos)
+            return true;
+    return false;
+}
+
+namespace {
+// Every key below `node` whose name looks secret; a secret object or array is one secret as a whole.
+void collectByName(const json& node, const std::string& pointer, std::vector<std::string>& out) {
+    if (!node.is_object())
+        return;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string ptr = pointer + "/" + escapePointer(it.key());
+        if (looksSecret(it.key()) && !it->is_null())
+            out.push_back(ptr);
+        else
+            collectByName(*it, ptr, out);
+    }
+}
+} // namespace
+
+std::vector<std::string> secretValuePointers(ConnectorRole role, const std::string& type,
+                                             const json& config) {
+    std::vector<std::string> out;
+    if (!config.is_object())
+        return out;
     for (const auto& ptr : secretPointers(role, type)) {
         json::json_pointer p(ptr);
         if (!config.contains(p) || config[p].is_null())
             continue;
-        json& v = config[p];
+        const json& v = config[p];
         if (v.is_object()) {
-            for (auto& [k, x] : v.items())
-                x = kSecretMask;
+            for (auto it = v.begin(); it != v.end(); ++it)
+                if (!it->is_null())
+                    out.push_back(ptr + "/" + escapePointer(it.key()));
         } else {
-            v = kSecretMask;
+            out.push_back(ptr);
         }
     }
+    if (role == ConnectorRole::Source && type == "airbyte" && config.contains("config"))
+        collectByName(config["config"], "/config", out);
+    return out;
+}
+
+void maskSecrets(ConnectorRole role, const std::string& type, json& config) {
+    for (const auto& ptr : secretValuePointers(role, type, config))
+        config[json::json_pointer(ptr)] = kSecretMask;
 }
 
 } // namespace sluice::core

@@ -26,6 +26,14 @@ Status validateConnectorConfig(ConnectorRole role, const std::string& type, nloh
 
 // Keys (top-level or nested, as JSON pointers) whose values are secrets, by the spec's airbyte_secret.
 std::vector<std::string> secretPointers(ConnectorRole role, const std::string& type);
+// The JSON pointers of the secret values present in one configuration: the spec's secrets (each value of a
+// secret object, like HTTP headers, on its own), and for `airbyte` connectors every key of `config` whose
+// name looks secret (see looksSecret).
+std::vector<std::string> secretValuePointers(ConnectorRole role, const std::string& type,
+                                             const nlohmann::json& config);
+// An external connector's own spec is not known without running it, so its secrets are recognised by
+// name: password, secret, token, api_key, apikey, access_key, private_key, client_secret, credentials.
+bool looksSecret(const std::string& key);
 // Replaces secret values with a mask, so configurations can be shown or logged.
 void maskSecrets(ConnectorRole role, const std::string& type, nlohmann::json& config);
 

@@ -91,6 +91,10 @@ public:
     virtual Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
                                                                         const std::string& name) = 0;
 
+    // Names the connection whose tables inspection looks at (begin() does it for writes): a destination
+    // may give a stream of one connection another table than its name (see SqliteTableNames).
+    virtual void bindConnection(int64_t connectionId) { (void)connectionId; }
+
     // Inspection (generations, diff, GUI): per-generation row counts of what is queryable.
     // Per-generation counts and stale rows (keys not delivered in `currentGeneration`; needs a key).
     virtual Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,

@@ -191,6 +191,7 @@ Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& wri
     }
     if (total)
         SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));
+    faultPoint("during-state-save");
     SLUICE_TRY(tx.commit());
     m_committedTotal += total;
     if (m_options.observer)

@@ -1,5 +1,6 @@
 #include "protocol/airbyte_message.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace sluice::core::airbyte {
@@ -66,7 +67,14 @@ std::string stringField(const json& j, const char* key) {
 
 int64_t intField(const json& j, const char* key, int64_t fallback) {
     auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<int64_t>() : fallback;
+    if (it == j.end() || !it->is_number())
+        return fallback;
+    if (it->is_number_float()) {
+        // Converting a double beyond int64's range is undefined behaviour (found by fuzzing: 1.7e23).
+        const double d = it->get<double>();
+        return std::isfinite(d) && d > -9.2e18 && d < 9.2e18 ? static_cast<int64_t>(d) : fallback;
+    }
+    return it->get<int64_t>();
 }
 
 // `stream_descriptor` objects and the flat name/namespace of RECORD and ESTIMATE share this shape.

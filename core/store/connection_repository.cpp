@@ -1,8 +1,13 @@
 #include "store/connection_repository.h"
 
+#include "store/connection_secrets.h"
+#include "util/logging.h"
 #include "util/time_util.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace sluice::core {
 
@@ -11,6 +16,37 @@ using nlohmann::json;
 namespace {
 const char* kSelect = "SELECT id, name, source_type, source_config, destination_type, destination_config, settings "
                       "FROM connections";
+
+// Secrets sit next to Sluice's database, in the same home.
+SecretStore secretsOf(Database& db) {
+    const std::string dir = std::filesystem::path(db.path()).parent_path().string();
+    return SecretStore(dir.empty() ? "." : dir);
+}
+
+// Secrets no longer referenced once a change committed; a failure leaves an orphan in a private file, which
+// is logged rather than failing a change that did happen.
+void forget(SecretStore& secrets, const std::vector<std::string>& refs,
+            const std::vector<std::string>& kept) {
+    std::vector<std::string> drop;
+    for (const auto& r : refs)
+        if (std::find(kept.begin(), kept.end(), r) == kept.end())
+            drop.push_back(r);
+    if (auto st = secrets.remove(drop); !st)
+        logger("store")->warn("could not delete replaced secrets: {}", st.error().message);
+}
+} // namespace
+
+Result<std::pair<std::string, std::string>> ConnectionRepository::storedConfigs(int64_t id) {
+    auto st = m_db.prepare("SELECT source_config, destination_config FROM connections WHERE id = ?");
+    if (!st)
+        return st.error();
+    st->bind(1, id);
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (!r.value())
+        return Error::invalid("no connection with id " + std::to_string(id));
+    return std::make_pair(st->getText(0), st->getText(1));
 }
 
 Status ConnectionRepository::checkNameFree(const std::string& name, int64_t exceptId) {
@@ -69,18 +105,28 @@ Result<int64_t> ConnectionRepository::create(const ConnectionConfig& c) {
     SLUICE_TRY(tx.begun());
     SLUICE_TRY(checkNameFree(c.name, 0));
     const json full = json::parse(connectionToJson(c, true));
-    auto st = m_db.prepare("INSERT INTO connections (name, source_type, source_config, destination_type, "
-                           "destination_config, settings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
-    if (!st)
-        return st.error();
-    const std::string now = nowIso();
-    st->bind(1, c.name).bind(2, c.source.type).bind(3, c.source.configJson).bind(4, c.destination.type);
-    st->bind(5, c.destination.configJson).bind(6, full["settings"].dump()).bind(7, now).bind(8, now);
-    SLUICE_TRY(st->run());
-    const int64_t id = m_db.lastInsertRowId();
-    SLUICE_TRY(writeStreams(id, c));
-    SLUICE_TRY(tx.commit());
-    return id;
+    SecretStore secrets = secretsOf(m_db);
+    auto sealed = sealSecrets(secrets, c, {}, {});
+    if (!sealed)
+        return sealed.error();
+    auto written = [&]() -> Result<int64_t> {
+        auto st =
+            m_db.prepare("INSERT INTO connections (name, source_type, source_config, destination_type, "
+                         "destination_config, settings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
+        if (!st)
+            return st.error();
+        const std::string now = nowIso();
+        st->bind(1, c.name).bind(2, c.source.type).bind(3, sealed->source).bind(4, c.destination.type);
+        st->bind(5, sealed->destination).bind(6, full["settings"].dump()).bind(7, now).bind(8, now);
+        SLUICE_TRY(st->run());
+        const int64_t id = m_db.lastInsertRowId();
+        SLUICE_TRY(writeStreams(id, c));
+        SLUICE_TRY(tx.commit());
+        return id;
+    }();
+    if (!written)
+        forget(secrets, sealed->written, {});
+    return written;
 }
 
 Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
@@ -88,20 +134,40 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
     SLUICE_TRY(tx.begun());
     SLUICE_TRY(checkNameFree(c.name, id));
     const json full = json::parse(connectionToJson(c, true));
-    auto st = m_db.prepare("UPDATE connections SET name=?, source_type=?, source_config=?, destination_type=?, "
-                           "destination_config=?, settings=?, updated_at=? WHERE id=?");
-    if (!st)
-        return st.error();
-    st->bind(1, c.name).bind(2, c.source.type).bind(3, c.source.configJson).bind(4, c.destination.type);
-    st->bind(5, c.destination.configJson).bind(6, full["settings"].dump()).bind(7, nowIso()).bind(8, id);
-    SLUICE_TRY(st->run());
-    if (m_db.changes() == 0)
-        return Error::invalid("no connection with id " + std::to_string(id));
-    SLUICE_TRY(writeStreams(id, c));
-    return tx.commit();
+    auto previous = storedConfigs(id);
+    if (!previous)
+        return previous.error();
+    SecretStore secrets = secretsOf(m_db);
+    auto sealed = sealSecrets(secrets, c, previous->first, previous->second);
+    if (!sealed)
+        return sealed.error();
+    Status written = [&]() -> Status {
+        auto st =
+            m_db.prepare("UPDATE connections SET name=?, source_type=?, source_config=?, destination_type=?, "
+                         "destination_config=?, settings=?, updated_at=? WHERE id=?");
+        if (!st)
+            return st.error();
+        st->bind(1, c.name).bind(2, c.source.type).bind(3, sealed->source).bind(4, c.destination.type);
+        st->bind(5, sealed->destination).bind(6, full["settings"].dump()).bind(7, nowIso()).bind(8, id);
+        SLUICE_TRY(st->run());
+        SLUICE_TRY(writeStreams(id, c));
+        return tx.commit();
+    }();
+    if (!written) {
+        forget(secrets, sealed->written, {});
+        return written;
+    }
+    auto old = secretReferences(previous->first);
+    for (auto& r : secretReferences(previous->second))
+        old.push_back(std::move(r));
+    forget(secrets, old, sealed->kept);
+    return {};
 }
 
 Status ConnectionRepository::remove(int64_t id) {
+    auto previous = storedConfigs(id);
+    if (!previous)
+        return previous.error();
     auto st = m_db.prepare("DELETE FROM connections WHERE id = ?");
     if (!st)
         return st.error();
@@ -109,14 +175,27 @@ Status ConnectionRepository::remove(int64_t id) {
     SLUICE_TRY(st->run());
     if (m_db.changes() == 0)
         return Error::invalid("no connection with id " + std::to_string(id));
+    SecretStore secrets = secretsOf(m_db);
+    auto refs = secretReferences(previous->first);
+    for (auto& r : secretReferences(previous->second))
+        refs.push_back(std::move(r));
+    forget(secrets, refs, {});
     return {};
 }
 
 Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
     const int64_t id = st.getInt(0);
+    const std::string where = "connection `" + st.getText(1) + "`";
+    SecretStore secrets = secretsOf(m_db);
+    auto source = unsealSecrets(secrets, st.getText(3), where);
+    if (!source)
+        return source.error();
+    auto destination = unsealSecrets(secrets, st.getText(5), where);
+    if (!destination)
+        return destination.error();
     json root = {{"name", st.getText(1)},
-                 {"source", {{"type", st.getText(2)}, {"config", json::parse(st.getText(3))}}},
-                 {"destination", {{"type", st.getText(4)}, {"config", json::parse(st.getText(5))}}},
+                 {"source", {{"type", st.getText(2)}, {"config", json::parse(*source)}}},
+                 {"destination", {{"type", st.getText(4)}, {"config", json::parse(*destination)}}},
                  {"settings", json::parse(st.getText(6))},
                  {"streams", json::array()}};
     auto ss = m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "

@@ -9,7 +9,8 @@
 
 namespace sluice::core {
 
-// Connections and their configured streams in Sluice's database.
+// Connections and their configured streams in Sluice's database. Secret values (connector_specs.h) are kept
+// out of it: they go to the home's SecretStore and the database holds references (connection_secrets.h).
 class ConnectionRepository {
 public:
     explicit ConnectionRepository(Database& db) : m_db(db) {}
@@ -34,6 +35,8 @@ private:
     Status writeStreams(int64_t id, const ConnectionConfig& config);
     Status checkNameFree(const std::string& name, int64_t exceptId);
     Result<ConnectionConfig> readRow(Statement& st);
+    // The connector configurations as stored (with secret references).
+    Result<std::pair<std::string, std::string>> storedConfigs(int64_t id);
 
     Database& m_db;
 };

@@ -1,5 +1,7 @@
 #include "store/job_repository.h"
 
+#include "store/job_lock.h"
+#include "util/logging.h"
 #include "util/time_util.h"
 
 #include <cerrno>
@@ -30,8 +32,12 @@ bool processAlive(int64_t pid) {
 Result<int> JobRepository::closeStaleJobs() {
     std::vector<int64_t> stale;
     SLUICE_TRY(m_db.forEachRow("SELECT id, pid FROM jobs WHERE status = 'running'", [&](Statement& st) {
-        if (!processAlive(st.getOptInt(1).value_or(0)))
-            stale.push_back(st.getInt(0));
+        // The job's lock says whether its process still runs it; a job without one (an older Sluice) has
+        // only its pid to go by.
+        const int64_t id = st.getInt(0);
+        const auto held = jobLockHeld(m_db.path(), id);
+        if (held ? !*held : !processAlive(st.getOptInt(1).value_or(0)))
+            stale.push_back(id);
     }));
     const std::string msg = "interrupted: the process running this job stopped (crash or kill)";
     for (int64_t id : stale) {
@@ -43,6 +49,7 @@ Result<int> JobRepository::closeStaleJobs() {
         SLUICE_TRY(m_db.execute("UPDATE job_streams SET status='failed' WHERE job_id=? AND status IN "
                                 "('running','pending')",
                                 id));
+        removeJobLock(m_db.path(), id);
     }
     return static_cast<int>(stale.size());
 }
@@ -68,12 +75,16 @@ Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string&
                             connectionId, type, nullIfEmpty(refreshMode), now, now, static_cast<int64_t>(::getpid())));
     const int64_t id = m_db.lastInsertRowId();
     SLUICE_TRY(tx.commit());
+    holdJobLock(m_db.path(), id);
     return id;
 }
 
 Status JobRepository::finishJob(int64_t jobId, const std::string& status, const std::string& error) {
-    return m_db.execute("UPDATE jobs SET status=?, ended_at=?, error=? WHERE id=?", status, nowIso(),
-                        nullIfEmpty(error), jobId);
+    // Errors quote connectors and databases, which may echo a password: the stored text never holds one.
+    SLUICE_TRY(m_db.execute("UPDATE jobs SET status=?, ended_at=?, error=? WHERE id=?", status, nowIso(),
+                            nullIfEmpty(redactSecrets(error)), jobId));
+    releaseJobLock(m_db.path(), jobId);
+    return {};
 }
 
 Result<int> JobRepository::startAttempt(int64_t jobId) {
@@ -92,7 +103,7 @@ Result<int> JobRepository::startAttempt(int64_t jobId) {
 
 Status JobRepository::finishAttempt(int64_t jobId, int number, const std::string& status, const std::string& failure) {
     return m_db.execute("UPDATE attempts SET status=?, ended_at=?, failure=? WHERE job_id=? AND number=?", status,
-                        nowIso(), nullIfEmpty(failure), jobId, number);
+                        nowIso(), nullIfEmpty(redactSecrets(failure)), jobId, number);
 }
 
 Status JobRepository::addCommitted(int64_t jobId, int attempt, int64_t records) {
@@ -121,13 +132,13 @@ Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, cons
                                       const std::string& status, const std::string& message) {
     return m_db.execute("UPDATE job_streams SET status=?, message=COALESCE(?, message) WHERE job_id=? AND "
                         "namespace=? AND name=?",
-                        status, nullIfEmpty(message), jobId, ns, name);
+                        status, nullIfEmpty(redactSecrets(message)), jobId, ns, name);
 }
 
 Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
                              const std::string& message) {
     return m_db.execute("INSERT INTO job_logs (job_id, attempt, ts, level, logger, message) VALUES (?,?,?,?,?,?)",
-                        jobId, attempt, nowIso(), level, logger, message);
+                        jobId, attempt, nowIso(), level, logger, redactSecrets(message));
 }
 
 Status JobRepository::requestCancel(int64_t jobId) {

@@ -1,24 +1,38 @@
 #include "store/store.h"
 
+#include "store/job_repository.h"
 #include "store/migrations.h"
 #include "util/home.h"
+#include "util/logging.h"
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace sluice::core {
 
 Result<Store> Store::open(const std::string& path) {
-    const bool existed = ::access(path.c_str(), F_OK) == 0;
+    // Created user-only before SQLite sees it, whatever the umask; SQLite gives the -wal and -shm files the
+    // database file's mode.
+    if (const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+        fd >= 0) {
+        (void)::fchmod(fd, S_IRUSR | S_IWUSR);
+        ::close(fd);
+    }
     auto db = Database::open(path);
     if (!db)
         return db.error();
-    if (!existed)
-        ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
     Store store;
     store.m_db = std::move(db.value());
     // NORMAL is durable across process crashes in WAL mode and makes frequent small commits cheap.
     SLUICE_TRY(store.m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     SLUICE_TRY(migrateStore(store.m_db));
+    // Jobs whose process died (a crash, a kill, a power cut) are closed at the next start of Sluice, so
+    // that nothing shows "running" forever; a failure here must not keep Sluice from starting.
+    JobRepository jobs(store.m_db);
+    if (auto closed = jobs.closeStaleJobs(); closed && closed.value() > 0)
+        logger("store")->info("closed {} job(s) left running by a process that is gone", closed.value());
     return store;
 }
 

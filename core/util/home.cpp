@@ -1,9 +1,11 @@
 #include "util/home.h"
 
 #include <QStandardPaths>
-
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <sys/stat.h>
 #include <system_error>
 
 namespace sluice::core {
@@ -26,12 +28,14 @@ Result<std::string> resolveHome(const std::optional<std::string>& fromCommandLin
     if (fs::exists(p, ec) && !fs::is_directory(p, ec))
         return Error::invalid("home folder " + p.string() + " exists but is not a folder");
     if (!fs::exists(p, ec)) {
-        fs::create_directories(p, ec);
-        if (ec)
-            return Error::invalid("cannot create home folder " + p.string() + ": " + ec.message());
-        fs::permissions(p, fs::perms::owner_all, fs::perm_options::replace, ec);
+        // mkdir with 0700 rather than chmod afterwards: the folder is never open to others, even briefly.
+        fs::create_directories(p.parent_path(), ec);
+        if (::mkdir(p.c_str(), S_IRWXU) != 0 && errno != EEXIST)
+            return Error::invalid("cannot create home folder " + p.string() + ": " + std::strerror(errno));
     }
-    fs::create_directories(p / "logs", ec);
+    // Logs name connections, files and hosts: readable by the user only, like the home itself. A read-only
+    // home still lets the user work (logs then go to stderr only).
+    (void)::mkdir((p / "logs").c_str(), S_IRWXU);
     return p.string();
 }
 

@@ -113,8 +113,8 @@ private slots:
         QCOMPARE(h.rows("SELECT user_id, _airbyte_generation_id FROM users ORDER BY user_id"),
                  (Rows{{"1", "2"}, {"3", "2"}}));
         QCOMPARE(h.rows("SELECT DISTINCT _airbyte_generation_id FROM _airbyte_raw_users"), (Rows{{"2"}}));
-        QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_raw_users", "_airbyte_sluice_checkpoints", "events",
-                                                       "users"}));
+        QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_raw_users", "_airbyte_sluice_checkpoints",
+                                                       "_airbyte_sluice_tables", "events", "users"}));
     }
 
     void dedupeKeepsGreatestCursor() {

@@ -45,7 +45,8 @@ private slots:
                                     std::to_string(i * version) + ".5", std::to_string(version)});
             QCOMPARE(h.rows("SELECT id, name, price, _airbyte_generation_id FROM products ORDER BY id"), expected);
             // No staging table is ever left behind.
-            QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "products"}));
+            QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                           "_airbyte_sluice_tables", "products"}));
         }
     }
 
@@ -70,7 +71,8 @@ private slots:
         auto job = h.cliJson({"sync", id});
         QCOMPARE(job["status"].toString(), QStringLiteral("succeeded"));
         QCOMPARE(h.rows("SELECT id, _airbyte_generation_id FROM products ORDER BY id"), (Rows{{"1", "3"}, {"2", "3"}}));
-        QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "products"}));
+        QCOMPARE(h.tables(), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                       "_airbyte_sluice_tables", "products"}));
     }
 
     void appendKeepsEveryGeneration() {

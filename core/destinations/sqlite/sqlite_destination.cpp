@@ -1,14 +1,19 @@
 #include "destinations/sqlite/sqlite_destination.h"
 
+#include "destinations/sqlite/sqlite_table_names.h"
 #include "util/fault_injection.h"
 #include "util/logging.h"
 #include "util/time_util.h"
 
+#include <fcntl.h>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace sluice::core {
 
@@ -16,6 +21,19 @@ namespace fs = std::filesystem;
 
 namespace {
 const char* kCheckpointTable = "_airbyte_sluice_checkpoints";
+// Another sync into the same file (another connection) holds the write lock for a whole batch or swap:
+// wait for it rather than fail with "database is locked".
+constexpr int kBusyTimeoutMs = 120000;
+} // namespace
+
+Error SqliteDestination::failure(const std::string& what, const std::string& cause) const {
+    std::string msg = "SQLite destination " + m_path + ": " + what + ": " + cause;
+    // The codes are gone once a failed COMMIT rolled back: SQLite's messages are what is left to go by.
+    if (cause.find("disk is full") != std::string::npos)
+        msg += " (free space on the disk that holds " + m_path + "; nothing of this attempt was kept)";
+    else if (cause.find("readonly") != std::string::npos || cause.find("unable to open") != std::string::npos)
+        msg += " (check that " + m_path + " and its folder are writable)";
+    return Error::transient(msg);
 }
 
 std::unique_ptr<Destination> makeSqliteDestination(const std::string& configJson) {
@@ -32,7 +50,11 @@ Status SqliteDestination::open() {
     const fs::path parent = fs::path(m_path).parent_path();
     if (!parent.empty() && !fs::exists(parent, ec))
         return Error::config("SQLite destination: the folder " + parent.string() + " does not exist");
-    auto db = Database::open(m_path);
+    // A warehouse holds copies of private data: a new file is the user's alone, whatever the umask.
+    if (const int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+        fd >= 0)
+        ::close(fd);
+    auto db = Database::open(m_path, Database::Mode::ReadWrite, kBusyTimeoutMs);
     if (!db)
         return Error::config("SQLite destination: " + db.error().message);
     m_db = std::move(db.value());
@@ -48,7 +70,7 @@ Status SqliteDestination::open() {
                          " (connection_id INTEGER NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, "
                          "generation_id INTEGER NOT NULL, seq INTEGER NOT NULL, state TEXT NOT NULL, "
                          "updated_at TEXT NOT NULL, PRIMARY KEY (connection_id, namespace, name))"));
-    return {};
+    return SqliteTableNames(m_db).ensureTable();
 }
 
 Status SqliteDestination::check() {
@@ -84,17 +106,38 @@ Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWr
     m_connectionId = connectionId;
     m_streams.clear();
     Transaction tx(m_db);
-    SLUICE_TRY(tx.begun());
-    for (const auto& plan : plans) {
+    if (!tx.begun())
+        return failure("cannot start writing", tx.begun().error().message);
+    SqliteTableNames names(m_db);
+    // Streams that already have data choose their table first: they keep the one they have.
+    std::vector<std::string> tables(plans.size());
+    for (int pass = 0; pass < 2; ++pass)
+        for (size_t i = 0; i < plans.size(); ++i) {
+            const auto& d = plans[i].stream.stream;
+            auto cp = lastCheckpoint(connectionId, d.ns, d.name);
+            if (!cp)
+                return cp.error();
+            if (cp.value().has_value() != (pass == 0))
+                continue;
+            auto table = names.assign(connectionId, d.ns, d.name);
+            if (!table)
+                return failure("cannot choose the table of stream `" + d.name + "`", table.error().message);
+            tables[i] = *table;
+        }
+    for (size_t i = 0; i < plans.size(); ++i) {
         auto s = std::make_unique<StreamState>();
-        s->plan = plan;
-        s->layout = SqliteTableLayout::of(plan.stream);
+        s->plan = plans[i];
+        s->layout = SqliteTableLayout::of(plans[i].stream, tables[i]);
         auto st = prepareStream(*s);
         if (!st)
-            return st.error().context("SQLite destination, stream `" + plan.stream.stream.name + "`");
+            return failure("cannot prepare the tables of stream `" + plans[i].stream.stream.name + "`",
+                           st.error().message);
         m_streams.push_back(std::move(s));
     }
-    return tx.commit();
+    auto c = tx.commit();
+    if (!c)
+        return failure("cannot prepare the tables", c.error().message);
+    return {};
 }
 
 Status SqliteDestination::prepareStream(StreamState& s) {
@@ -151,9 +194,8 @@ Status SqliteDestination::writeRows(StreamState& s, std::vector<Row>& rows) {
         // History first, then the final table, group by group: a row is upserted after every row before it.
         for (SqliteRowWriter* w : {&s.insert, upsert ? &s.upsert : nullptr})
             if (w && !w->write(rows, i, count, m_stamps, s.plan.generation))
-                return Error::transient("SQLite destination " + m_path +
-                                        ": cannot write a record of stream `" + s.plan.stream.stream.name +
-                                        "`: " + m_db.lastError());
+                return failure("cannot write a record of stream `" + s.plan.stream.stream.name + "`",
+                               m_db.lastError());
         i += count;
     }
     if (s.purgeDeleted.handle() && !rows.empty())
@@ -177,18 +219,21 @@ Status SqliteDestination::saveCheckpoint(const StreamState& s, const Destination
 Status SqliteDestination::write(std::vector<StreamBatch>& batches) {
     Transaction tx(m_db);
     if (!tx.begun())
-        return Error::transient("SQLite destination " + m_path + ": " + tx.begun().error().message);
+        return failure("cannot start writing", tx.begun().error().message);
     for (auto& b : batches) {
         if (b.stream >= m_streams.size())
             return Error::internal("write to an unknown stream index");
         StreamState& s = *m_streams[b.stream];
         SLUICE_TRY(writeRows(s, b.rows));
         if (b.checkpoint)
-            SLUICE_TRY(saveCheckpoint(s, *b.checkpoint));
+            if (auto saved = saveCheckpoint(s, *b.checkpoint); !saved)
+                return failure("cannot save the checkpoint of stream `" + s.plan.stream.stream.name + "`",
+                               saved.error().message);
     }
+    faultPoint("before-destination-commit");
     auto c = tx.commit();
     if (!c)
-        return Error::transient("SQLite destination " + m_path + ": commit failed: " + c.error().message);
+        return failure("commit failed", c.error().message);
     return {};
 }
 
@@ -221,7 +266,7 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
     StreamState& s = *m_streams[batch.stream];
     Transaction tx(m_db);
     if (!tx.begun())
-        return Error::transient("SQLite destination " + m_path + ": " + tx.begun().error().message);
+        return failure("cannot start writing", tx.begun().error().message);
     if (s.plan.clear)
         SLUICE_TRY(m_db.exec("DELETE FROM " + quoteIdent(s.layout.stagingTable)));
     else
@@ -235,10 +280,12 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
             return Error::transient("SQLite destination: swapping in stream `" + s.plan.stream.stream.name +
                                     "` failed: " + swapped.error().message);
     }
-    SLUICE_TRY(saveCheckpoint(s, *batch.checkpoint));
+    if (auto saved = saveCheckpoint(s, *batch.checkpoint); !saved)
+        return failure("cannot save the checkpoint of stream `" + s.plan.stream.stream.name + "`",
+                       saved.error().message);
     auto c = tx.commit();
     if (!c)
-        return Error::transient("SQLite destination " + m_path + ": commit failed: " + c.error().message);
+        return failure("commit failed", c.error().message);
     return {};
 }
 

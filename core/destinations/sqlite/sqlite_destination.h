@@ -30,6 +30,7 @@ public:
     Result<int64_t> rowCount(const ResolvedStream& stream) override;
     Result<std::vector<GenerationAggregate>> aggregate(const ResolvedStream& stream,
                                                        const std::string& column) override;
+    void bindConnection(int64_t connectionId) override { m_connectionId = connectionId; }
 
 private:
     enum class Target { Final, HistoryAndFinal, Staging };
@@ -47,6 +48,10 @@ private:
     Status writeRows(StreamState& s, std::vector<Row>& rows);
     Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
     Status swapIn(StreamState& s);
+    // The tables of a stream for inspection: those begin() chose for it.
+    Result<SqliteTableLayout> layoutOf(const ResolvedStream& stream);
+    // "SQLite destination PATH: what: SQLite's message", with what to do when the disk is full or read-only.
+    Error failure(const std::string& what, const std::string& cause) const;
 
     std::string m_path;
     Database m_db;

@@ -1,7 +1,9 @@
 // Read-only questions about generations, answered from the destination tables themselves.
 #include "destinations/generation_diff.h"
 #include "destinations/sqlite/sqlite_destination.h"
+#include "destinations/sqlite/sqlite_table_names.h"
 
+#include <map>
 #include <sqlite3.h>
 
 namespace sluice::core {
@@ -40,9 +42,19 @@ Result<std::vector<GenerationCount>> countsOf(Database& db, const std::string& t
 
 } // namespace
 
-Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
+Result<SqliteTableLayout> SqliteDestination::layoutOf(const ResolvedStream& stream) {
     SLUICE_TRY(open());
-    const auto l = SqliteTableLayout::of(stream);
+    auto table = SqliteTableNames(m_db).lookup(m_connectionId, stream.stream.ns, stream.stream.name);
+    if (!table)
+        return table.error();
+    return SqliteTableLayout::of(stream, *table);
+}
+
+Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
+    const auto& l = *layout;
     if (!m_db.tableExists(l.finalTable))
         return int64_t{0};
     auto n = m_db.queryInt("SELECT count(*) FROM " + quoteIdent(l.finalTable));
@@ -84,9 +96,11 @@ Result<std::vector<GenerationAggregate>> SqliteDestination::aggregate(const Reso
 
 Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStream& stream, int64_t current,
                                                             size_t maxStaleRows) {
-    SLUICE_TRY(open());
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
+    const auto& l = *layout;
     GenerationReport report;
-    const auto l = SqliteTableLayout::of(stream);
     const bool dedupe = stream.mode.isDedupe();
     const std::string source = dedupe ? l.historyTable : l.finalTable;
     auto stored = countsOf(m_db, source);
@@ -142,8 +156,10 @@ Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStrea
 }
 
 Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int64_t from, int64_t to) {
-    SLUICE_TRY(open());
-    const auto l = SqliteTableLayout::of(stream);
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
+    const auto& l = *layout;
     if (l.keyColumns.empty())
         return Error::invalid("stream `" + stream.stream.name +
                               "` has no primary key: a diff matches records by key (set `primary_key`)");

@@ -26,15 +26,26 @@ const char* sqlType(ColumnType t) {
 } // namespace
 
 SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs) {
+    return of(rs, rs.stream.name);
+}
+
+SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs, const std::string& table) {
     SqliteTableLayout l;
-    // SQLite folds identifier case: "Id" and "id" would collide, so later ones get a suffix.
-    std::set<std::string> taken;
+    l.finalTable = table;
+    l.historyTable = "_airbyte_raw_" + table;
+    l.stagingTable = "_airbyte_tmp_" + table;
+    // SQLite folds identifier case: "Id" and "id" would collide, so later ones get a suffix. A column named
+    // rowid, oid or _rowid_ would hide the row id that dedupe and the key index rely on to tell rows apart.
+    std::set<std::string> taken = {"rowid", "oid", "_rowid_"};
     for (const char* m : kMetaColumns)
         taken.insert(m);
     for (const auto& c : rs.stream.columns) {
-        std::string n = c.name;
+        // SQLite ends an SQL text at a NUL, even inside a quoted name: a key "a\u0000b" becomes "a_b".
+        std::string base = c.name;
+        std::replace(base.begin(), base.end(), '\0', '_');
+        std::string n = base;
         for (int k = 1; taken.count(lower(n)); ++k)
-            n = c.name + "_" + std::to_string(k);
+            n = base + "_" + std::to_string(k);
         taken.insert(lower(n));
         l.columns.push_back(n);
         l.sqlTypes.push_back(sqlType(c.type));

@@ -13,7 +13,9 @@ namespace sluice::core {
 struct SqliteTableLayout : TableLayout {
     std::vector<std::string> sqlTypes; // INTEGER, REAL, TEXT
 
+    // The layout in the tables named after `table` (see SqliteTableNames), by default the stream's name.
     static SqliteTableLayout of(const ResolvedStream& stream);
+    static SqliteTableLayout of(const ResolvedStream& stream, const std::string& table);
 
     std::string createSql(const std::string& table) const;
     std::string insertSql(const std::string& table) const;

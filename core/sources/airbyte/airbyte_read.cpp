@@ -18,6 +18,11 @@ std::string clip(std::string_view s, size_t n = 200) {
     return std::string(s.substr(0, n));
 }
 
+bool startsLikeMessage(std::string_view line) {
+    const size_t first = line.find_first_not_of(" \t");
+    return first != std::string_view::npos && line[first] == '{';
+}
+
 // One read: decodes each stdout line and forwards it to the sink, remembering what the end needs to know.
 class ReadSession {
 public:
@@ -27,7 +32,11 @@ public:
         m_completed.assign(request.streams.size(), false);
     }
 
+    // Connectors print chatter on stdout, which is logged and skipped. But a line that starts like a message
+    // and is not valid JSON (cut short, or not UTF-8), or a RECORD or STATE that is not valid, may be a
+    // record or a checkpoint: skipping it would lose data silently, so the attempt fails, naming the line.
     Status onLine(std::string_view line) {
+        ++m_lineNo;
         m_decoder.decode(line, m_line);
         switch (m_line.kind) {
         case DecodedLine::Kind::Record:
@@ -38,9 +47,16 @@ public:
                                     streamLabel(m_line.message.record.stream) +
                                     ", which is not in the configured catalog");
         case DecodedLine::Kind::NotJson:
+            if (startsLikeMessage(line))
+                return Error::transient("connector output line " + std::to_string(m_lineNo) +
+                                        " is not valid JSON (cut short, or not UTF-8): " + clip(line));
             m_sink.log(LogLevel::Warn, "connector printed a line that is not JSON: " + clip(line));
             return {};
         case DecodedLine::Kind::Malformed:
+            if (m_line.error.rfind("malformed RECORD", 0) == 0 ||
+                m_line.error.rfind("malformed STATE", 0) == 0)
+                return Error::transient("connector output line " + std::to_string(m_lineNo) + ": " +
+                                        m_line.error + ": " + clip(line));
             m_sink.log(LogLevel::Warn, "connector printed a " + m_line.error + ": " + clip(line));
             return {};
         case DecodedLine::Kind::Message:
@@ -167,6 +183,7 @@ private:
     std::vector<bool> m_touched;   // records or states came through
     std::vector<bool> m_completed; // streamComplete was called
     std::optional<TraceMessage> m_traceError;
+    int64_t m_lineNo = 0; // stdout lines so far, for messages
 };
 
 // The --state file for the request; empty when there is nothing to resume from.

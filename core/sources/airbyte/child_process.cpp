@@ -317,9 +317,27 @@ Result<ChildProcessExit> runChildProcess(const ChildProcessOptions& options,
     return result;
 }
 
+namespace {
+// A process killed during a read (SIGKILL, a crash, a power cut) never ran ~RunDir: its folder, and the
+// connector's configuration with its secrets, stayed behind. The owner's pid is in the folder's name, so
+// the next run removes the folders of processes that are gone.
+void removeAbandonedRunDirs() {
+    const QString prefix = QStringLiteral("sluice-airbyte-");
+    QDir tmp(QDir::tempPath());
+    for (const QString& name :
+         tmp.entryList({prefix + QStringLiteral("*")}, QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const qint64 pid = name.mid(prefix.size()).section(QLatin1Char('-'), 0, 0).toLongLong(&ok);
+        if (ok && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            QDir(tmp.filePath(name)).removeRecursively();
+    }
+}
+} // namespace
+
 RunDir::RunDir() {
+    removeAbandonedRunDirs();
     // mkdtemp creates the folder with mode 0700.
-    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/sluice-airbyte-XXXXXX"));
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/sluice-airbyte-%1-XXXXXX").arg(::getpid()));
     if (dir.isValid()) {
         dir.setAutoRemove(false); // removed by our destructor, when the connector has finished with it
         m_path = dir.path().toStdString();

@@ -1,5 +1,7 @@
 #include "sources/file/csv_reader.h"
 
+#include "util/utf8.h"
+
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -42,6 +44,10 @@ Status CsvReader::open(const std::string& path) {
         return got.error();
     if (!*got)
         return Error::transient(path + ": the file is empty; a CSV file needs a header row");
+    for (size_t i = 0; i < m_record.fields.size(); ++i)
+        if (!isValidUtf8(m_record.fields[i]))
+            return Error::transient(path + ":" + std::to_string(m_record.line) + ": the name of column " +
+                                    std::to_string(i + 1) + " is not valid UTF-8; save the file as UTF-8");
     m_header = uniqueNames(m_record.fields);
     return {};
 }

@@ -3,6 +3,7 @@
 #include "sources/file/csv_reader.h"
 #include "sources/file/jsonl_reader.h"
 #include "sources/file/jsonl_row_decoder.h"
+#include "util/utf8.h"
 
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -47,9 +48,9 @@ protected:
         row.changes.clear();
         row.extractedAtMs = 0;
     }
-    void nulled(Row& row, int column) const {
+    void nulled(Row& row, int column, const char* reason = "DESTINATION_TYPECAST_ERROR") const {
         row.values[column] = Value{};
-        row.changes.push_back(FieldChange{m_columns[column].name});
+        row.changes.push_back(FieldChange{m_columns[column].name, "NULLED", reason});
     }
 
     std::vector<Column> m_columns;
@@ -93,7 +94,11 @@ public:
             const int c = m_fieldColumn[f];
             if (c < 0 || fields[f].empty())
                 continue;
-            if (!parseAs(m_columns[c].type, fields[f], row.values[c]))
+            // Bytes that are not UTF-8 (a file saved in another encoding) are no text: the cell is NULL
+            // and the record says why, rather than the warehouse holding what no JSON can carry.
+            if (!isValidUtf8(fields[f]))
+                nulled(row, c, "SOURCE_SERIALIZATION_ERROR");
+            else if (!parseAs(m_columns[c].type, fields[f], row.values[c]))
                 nulled(row, c);
         }
         return true;

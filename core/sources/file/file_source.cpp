@@ -4,6 +4,7 @@
 #include "sources/file/buffered_file.h"
 #include "sources/file/file_row_reader.h"
 #include "sources/file/schema_inference.h"
+#include "util/utf8.h"
 
 #include <algorithm>
 #include <cctype>
@@ -88,6 +89,9 @@ Result<std::vector<FileSource::StreamFile>> FileSource::listFiles() const {
             return Error::config(
                 "file source: cannot tell the format of " + m_path +
                 " from its extension (.csv, .jsonl or .ndjson); set `format` to csv or jsonl");
+        if (!isValidUtf8(root.stem().string()))
+            return Error::config("file source: the name of " + m_path +
+                                 " is not valid UTF-8, so it cannot name a stream; rename the file");
         files.push_back({root.stem().string(), m_path, *format});
         return files;
     }
@@ -97,6 +101,9 @@ Result<std::vector<FileSource::StreamFile>> FileSource::listFiles() const {
         // Hidden files are editors' lock and backup files, not data.
         if (name.empty() || name[0] == '.' || !formatByExtension(p) || !it->is_regular_file(ec))
             continue;
+        if (!isValidUtf8(name))
+            return Error::config("file source: the name of " + p.string() +
+                                 " is not valid UTF-8, so it cannot name a stream; rename the file");
         files.push_back({p.stem().string(), p.string(), forced ? *forced : *formatByExtension(p)});
     }
     if (ec)

@@ -73,6 +73,10 @@ Status JsonlReader::parse(nlohmann::ordered_json& object) const {
         object = nlohmann::ordered_json::parse(m_record.raw.begin(), m_record.raw.end());
     } catch (const nlohmann::ordered_json::parse_error& e) {
         return Error::transient(where() + parseErrorText(e));
+    } catch (const nlohmann::ordered_json::exception& e) {
+        // A number beyond a double (1e400) is JSON, but no value Sluice can hold: found by fuzzing.
+        const std::string what = e.what();
+        return Error::transient(where() + "not valid JSON: " + what.substr(what.find(']') + 2));
     }
     if (!object.is_object())
         return Error::transient(where() + "expected a JSON object, found " + typeName(object));

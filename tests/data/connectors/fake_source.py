@@ -21,7 +21,12 @@ connector image. Its behaviour comes from its config (all keys optional):
   check_crash       crash in check (traceback on stderr, exit 2)
   pid_file          write the process id here
   dump_dir          copy the catalog and state files there, and the config folder's mode
+  raw_lines         base64 strings written to stdout as raw bytes (one line each) before the records
+  huge_name         N      the first record of each stream has a name of N characters
+  leak_secret       print config["password"] on stderr and in a LOG message, as careless connectors do
+  password          ignored (a secret for the secrets tests)
 """
+import base64
 import json
 import os
 import signal
@@ -146,6 +151,10 @@ def read(config, catalog, state):
 
     if config.get("garbage_line"):
         out.write("Starting fake source (this line is not JSON)\n")
+    for raw in config.get("raw_lines", []):
+        out.flush()
+        sys.stdout.buffer.write(base64.b64decode(raw) + b"\n")
+        sys.stdout.buffer.flush()
     if config.get("undeclared_record"):
         emit({"type": "RECORD", "record": {"stream": "ghost", "data": {"id": 1}, "emitted_at": now_ms()}})
     for c in configured:
@@ -168,7 +177,8 @@ def read(config, catalog, state):
                 while True:
                     time.sleep(3600)
             score = "not a number" if config.get("bad_value") and i == first else i * 1.5
-            data = {"id": i, "name": "%s-%d" % (c["name"], i), "score": score, "active": i % 2 == 0,
+            name = "x" * config["huge_name"] if config.get("huge_name") and i == first else "%s-%d" % (c["name"], i)
+            data = {"id": i, "name": name, "score": score, "active": i % 2 == 0,
                     "meta": {"n": i, "tags": ["a", "b"]}, "updated_at": "2024-01-01T00:00:00Z", "extra_field": "x"}
             rec = {"stream": c["name"], "data": data, "emitted_at": now_ms()}
             if c.get("namespace"):
@@ -230,6 +240,10 @@ def main():
             sys.stderr.write(line)
         sys.stderr.flush()
     dump(config, sys.argv)
+    if config.get("leak_secret"):
+        sys.stderr.write("fake source: connecting with password %s\n" % config.get("password"))
+        sys.stderr.flush()
+        emit({"type": "LOG", "log": {"level": "WARN", "message": "password is %s" % config.get("password")}})
     if command == "check":
         check(config)
     elif command == "discover":
