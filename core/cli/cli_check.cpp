@@ -32,7 +32,7 @@ int cmdCheck(Context& ctx) {
     else
         sourceStatus = source.error();
     Status destStatus;
-    if (auto dest = makeDestination(c->destination.type, c->destination.configJson))
+    if (auto dest = makeDestinationFor(*c))
         destStatus = dest.value()->check();
     else
         destStatus = dest.error();

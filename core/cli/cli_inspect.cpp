@@ -215,7 +215,7 @@ int cmdDiff(Context& ctx) {
     auto stream = storedStream(ctx.store->db(), c.value(), *name);
     if (!stream)
         return ctx.fail(stream.error());
-    auto dest = makeDestination(c->destination.type, c->destination.configJson);
+    auto dest = makeDestinationFor(*c);
     if (!dest)
         return ctx.fail(dest.error());
     dest.value()->bindConnection(c->id);

@@ -81,7 +81,7 @@ int runJob(Context& ctx, const JobRequest& request) {
                                                  ? "Refresh and remove records (old records are deleted when it "
                                                    "succeeds; this cannot be undone) for:"
                                                  : "Refresh and retain records (old records are kept) for:");
-        auto dest = makeDestination(connection->destination.type, connection->destination.configJson);
+        auto dest = makeDestinationFor(connection.value());
         if (dest)
             dest.value()->bindConnection(connection->id);
         for (const auto& t : targets.value()) {

@@ -113,5 +113,7 @@ public:
 };
 
 Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, const std::string& configJson);
+// The destination of a connection, bound to it (table names are per connection).
+Result<std::unique_ptr<Destination>> makeDestinationFor(const ConnectionConfig& connection);
 
 } // namespace sluice::core

@@ -257,7 +257,7 @@ void Engine::checkConnection(int token, const QString& json) {
     result.sourceOk = sourceCheck.ok();
     result.sourceMessage =
         sourceCheck ? QStringLiteral("The source answered.") : q(sourceCheck.error().message);
-    auto dest = makeDestination(c->destination.type, c->destination.configJson);
+    auto dest = makeDestinationFor(*c);
     Status destCheck = dest ? dest.value()->check() : Status(dest.error());
     result.destinationOk = destCheck.ok();
     result.destinationMessage =

@@ -37,7 +37,7 @@ Result<OpenStream> openStream(Database& store, const ConnectionConfig& c, const 
     auto resolved = storedStream(store, c, name.toStdString());
     if (!resolved)
         return resolved.error();
-    auto dest = makeDestination(c.destination.type, c.destination.configJson);
+    auto dest = makeDestinationFor(c);
     if (!dest)
         return dest.error();
     return OpenStream{std::move(resolved.value()), std::move(dest.value())};
@@ -128,7 +128,7 @@ RefreshPreview refreshPreview(Database& store, const ConnectionConfig& c, const 
     RefreshPreview out;
     out.connectionId = c.id;
     out.connectionName = q(c.name);
-    auto dest = makeDestination(c.destination.type, c.destination.configJson);
+    auto dest = makeDestinationFor(c);
     StateRepository states(store);
     for (const auto& s : c.streams) {
         if (!s.selected)

@@ -142,7 +142,7 @@ ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) 
     if (auto running = jobs.runningJob(c.id); running && running.value())
         d.runningJobId = running.value()->id;
     const auto lastRuns = lastRunPerStream(jobs, c.id, c.streams.size());
-    auto dest = makeDestination(c.destination.type, c.destination.configJson);
+    auto dest = makeDestinationFor(c);
 
     for (const auto& cfg : c.streams) {
         const std::string key = cfg.ns + "\x1f" + cfg.name;

@@ -30,7 +30,7 @@ Result<GenerationListing> listGenerations(Database& store, const ConnectionConfi
     auto gens = states.generations(c.id, ns, stream->stream.name);
     if (!gens)
         return gens.error();
-    auto dest = makeDestination(c.destination.type, c.destination.configJson);
+    auto dest = makeDestinationFor(c);
     if (!dest)
         return dest.error();
     auto report = dest.value()->generationReport(stream.value(), current.value().value_or(0), maxStaleRows);

@@ -159,7 +159,7 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
     StateRepository states(m_store.db());
     JobRepository jobs(m_store.db());
 
-    auto destination = makeDestination(c.destination.type, c.destination.configJson);
+    auto destination = makeDestinationFor(c);
     if (!destination) {
         result.status = destination.error();
         return result;

@@ -50,7 +50,7 @@ SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs, const std::str
         l.columns.push_back(n);
         l.sqlTypes.push_back(sqlType(c.type));
     }
-    l.assignNamesAndRoles(rs, [](const std::string& name) { return name; });
+    l.assignRoles(rs); // the table names are the ones chosen above
     return l;
 }
 
