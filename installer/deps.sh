@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  cmake ninja-build g++ pkg-config git
+  cmake ninja-build g++ pkg-config git ccache
   # libraries Sluice links
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libqt6sql6-sqlite
   nlohmann-json3-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libsimdjson-dev qtkeychain-qt6-dev

@@ -6,6 +6,7 @@
 #include "models/connection_list_model.h"
 #include "resources.h"
 #include "util/logging.h"
+#include "widgets/app_log_dock.h"
 #include "widgets/generations_panel.h"
 #include "widgets/jobs_panel.h"
 #include "widgets/settings_panel.h"
@@ -101,6 +102,10 @@ void MainWindow::buildLayout() {
 
     m_statusLabel = new QLabel;
     statusBar()->addPermanentWidget(m_statusLabel);
+
+    m_logDock = new AppLogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_logDock->hide();
 }
 
 QWidget* MainWindow::buildRightSide() {

@@ -24,6 +24,7 @@ class RefreshDialog;
 class SettingsPanel;
 class StreamsPanel;
 class TrayNotifier;
+class AppLogDock;
 
 // The main window: connections on the left (with a filter), the selected connection's Streams, Jobs,
 // Generations and Settings on the right, and the actions on its toolbar and menus. Everything it shows comes
@@ -45,6 +46,7 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     QLabel* hintLabel() const { return m_hint; }
     TrayNotifier* notifier() const { return m_notifier; }
+    AppLogDock* logDock() const { return m_logDock; }
     qint64 selectedConnectionId() const { return m_selectedId; }
     const sluice::core::ConnectionDetails& details() const { return m_details; }
     // The dialogs last opened (null once closed), for tests and automation.
@@ -103,6 +105,7 @@ private:
     SettingsPanel* m_settings = nullptr;
     QLabel* m_statusLabel = nullptr;
     TrayNotifier* m_notifier = nullptr;
+    AppLogDock* m_logDock = nullptr;
     QAction* m_newAction = nullptr;
     QAction* m_editAction = nullptr;
     QAction* m_deleteAction = nullptr;

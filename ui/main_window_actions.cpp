@@ -8,6 +8,7 @@
 #include "main_window.h"
 #include "models/connection_list_model.h"
 #include "sluice_version.h"
+#include "widgets/app_log_dock.h"
 #include "widgets/streams_panel.h"
 
 #include <QAction>
@@ -87,6 +88,11 @@ void MainWindow::buildActions() {
         auto* a = viewMenu->addAction(tabNames[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
+    viewMenu->addSeparator();
+    QAction* showLog = m_logDock->toggleViewAction();
+    showLog->setText(tr("Sluice &log"));
+    showLog->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    viewMenu->addAction(showLog);
 
     auto* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Sluice"), this, &MainWindow::showAbout);

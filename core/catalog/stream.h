@@ -1,8 +1,9 @@
 #pragma once
 
+#include "catalog/field_path.h"
 #include "catalog/sync_modes.h"
 #include "catalog/value.h"
-#include "config/connection_config.h"
+#include "util/result.h"
 
 #include <string>
 #include <vector>
@@ -18,13 +19,13 @@ struct Column {
 // A stream as a source discovers it (Airbyte's AirbyteStream).
 struct StreamInfo {
     std::string name;
-    std::string ns;                // namespace; empty when none
-    std::vector<Column> columns;   // top-level properties of the schema, in a stable order
+    std::string ns;              // namespace; empty when none
+    std::vector<Column> columns; // top-level properties of the schema, in a stable order
     std::vector<SyncMode> supportedSyncModes{SyncMode::FullRefresh, SyncMode::Incremental};
     bool sourceDefinedCursor = false;
-    FieldPath defaultCursorField;             // the cursor itself when sourceDefinedCursor
+    FieldPath defaultCursorField; // the cursor itself when sourceDefinedCursor
     std::vector<FieldPath> sourceDefinedPrimaryKey;
-    bool isResumable = false;                 // full refresh can resume from a synthetic cursor
+    bool isResumable = false; // full refresh can resume from a synthetic cursor
 
     int columnIndex(const std::string& column) const; // -1 when absent
     bool supports(SyncMode m) const;
@@ -43,11 +44,8 @@ Result<StreamInfo> streamFromJson(const std::string& text);
 struct ResolvedStream {
     StreamInfo stream;
     StreamMode mode;
-    FieldPath cursorField;               // empty when the mode needs none
-    std::vector<FieldPath> primaryKey;   // empty when the mode needs none
+    FieldPath cursorField;             // empty when the mode needs none
+    std::vector<FieldPath> primaryKey; // empty when the mode needs none
 };
-
-// Applies cursor and key precedence; an invalid configuration is an Invalid error naming the stream.
-Result<ResolvedStream> resolveStream(const StreamInfo& discovered, const ConfiguredStreamConfig& configured);
 
 } // namespace sluice::core

@@ -1,11 +1,11 @@
 // check and discover: asking the connectors themselves.
 #include "cli/cli_context.h"
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "sources/source.h"
 #include "store/connection_repository.h"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 namespace sluice::core::cli {
@@ -37,13 +37,14 @@ int cmdCheck(Context& ctx) {
     else
         destStatus = dest.error();
     auto entry = [](const Status& s) {
-        return json{{"status", s.ok() ? "succeeded" : "failed"}, {"message", s.ok() ? json() : json(s.error().message)}};
+        return json{{"status", s.ok() ? "succeeded" : "failed"},
+                    {"message", s.ok() ? json() : json(s.error().message)}};
     };
     if (ctx.json()) {
         *ctx.out << json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}.dump(2) << "\n";
     } else {
-        *ctx.out << "source (" << c->source.type << "): " << (sourceStatus.ok() ? "OK" : sourceStatus.error().message)
-                 << "\n";
+        *ctx.out << "source (" << c->source.type
+                 << "): " << (sourceStatus.ok() ? "OK" : sourceStatus.error().message) << "\n";
         *ctx.out << "destination (" << c->destination.type
                  << "): " << (destStatus.ok() ? "OK" : destStatus.error().message) << "\n";
     }

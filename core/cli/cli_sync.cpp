@@ -2,6 +2,7 @@
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "engine/job_planner.h"
 #include "engine/job_runner.h"
 #include "engine/stream_lookup.h"
@@ -75,12 +76,13 @@ int runJob(Context& ctx, const JobRequest& request) {
         auto targets = validateJobRequest(connection.value(), request);
         if (!targets)
             return ctx.fail(targets.error());
-        std::string what = request.type == JobType::Clear
-                               ? "Clear will remove every record and the state of:"
-                               : std::string(request.refreshKind == RefreshKind::Remove
-                                                 ? "Refresh and remove records (old records are deleted when it "
-                                                   "succeeds; this cannot be undone) for:"
-                                                 : "Refresh and retain records (old records are kept) for:");
+        std::string what =
+            request.type == JobType::Clear
+                ? "Clear will remove every record and the state of:"
+                : std::string(request.refreshKind == RefreshKind::Remove
+                                  ? "Refresh and remove records (old records are deleted when it "
+                                    "succeeds; this cannot be undone) for:"
+                                  : "Refresh and retain records (old records are kept) for:");
         auto dest = makeDestinationFor(connection.value());
         if (dest)
             dest.value()->bindConnection(connection->id);
@@ -105,7 +107,9 @@ int runJob(Context& ctx, const JobRequest& request) {
 
 } // namespace
 
-int cmdSync(Context& ctx) { return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}}); }
+int cmdSync(Context& ctx) {
+    return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+}
 
 int cmdRefresh(Context& ctx) {
     auto mode = ctx.args.option("--mode");
@@ -117,6 +121,8 @@ int cmdRefresh(Context& ctx) {
     return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream")});
 }
 
-int cmdClear(Context& ctx) { return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")}); }
+int cmdClear(Context& ctx) {
+    return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")});
+}
 
 } // namespace sluice::core::cli

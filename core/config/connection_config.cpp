@@ -1,7 +1,7 @@
 #include "config/connection_config.h"
 
+#include "config/cron_expression.h"
 #include "connectors/connector_specs.h"
-#include "scheduler/cron_expression.h"
 #include "util/logging.h"
 
 #include <filesystem>
@@ -29,7 +29,8 @@ Result<FieldPath> parsePath(const json& v, const std::string& where, const std::
         return path;
     }
     if (!v.is_array())
-        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " + describeJsonType(v));
+        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " +
+                              describeJsonType(v));
     for (const auto& p : v) {
         if (!p.is_string())
             return Error::invalid(where + ": `" + key + "` must contain field names (strings), found " +
@@ -72,15 +73,17 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
                               ".sync_mode` (expected full_refresh or incremental)");
     auto destMode = parseDestinationSyncMode(dm);
     if (!destMode)
-        return Error::invalid(where + ": unknown destination sync mode `" + dm + "` at `" + at +
-                              ".destination_sync_mode` (expected overwrite, overwrite_dedup, append or append_dedup)");
+        return Error::invalid(
+            where + ": unknown destination sync mode `" + dm + "` at `" + at +
+            ".destination_sync_mode` (expected overwrite, overwrite_dedup, append or append_dedup)");
     out.mode = {*syncMode, *destMode};
     if (!isSupportedMode(out.mode)) {
         std::string labels;
         for (const auto& m : allStreamModes())
             labels += (labels.empty() ? "" : "; ") + m.label();
-        return Error::invalid(where + ": `" + at + "` combines sync_mode " + sm + " with destination_sync_mode " +
-                              dm + ", which is not a mode Sluice offers (expected one of: " + labels + ")");
+        return Error::invalid(where + ": `" + at + "` combines sync_mode " + sm +
+                              " with destination_sync_mode " + dm +
+                              ", which is not a mode Sluice offers (expected one of: " + labels + ")");
     }
     if (s.contains("cursor_field") && !s["cursor_field"].is_null()) {
         auto p = parsePath(s["cursor_field"], where, at + ".cursor_field");
@@ -91,7 +94,8 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
     if (s.contains("primary_key") && !s["primary_key"].is_null()) {
         const json& pk = s["primary_key"];
         if (!pk.is_array())
-            return Error::invalid(where + ": `" + at + ".primary_key` must be a list of field paths, like [[\"id\"]]");
+            return Error::invalid(where + ": `" + at +
+                                  ".primary_key` must be a list of field paths, like [[\"id\"]]");
         for (size_t i = 0; i < pk.size(); ++i) {
             auto p = parsePath(pk[i], where, at + ".primary_key[" + std::to_string(i) + "]");
             if (!p)
@@ -108,24 +112,27 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         return out;
     if (!j.is_object())
         return Error::invalid(where + ": `settings` must be an object, found " + describeJsonType(j));
-    static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy", "schedule",
-                                                   "retry"};
+    static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy",
+                                                   "schedule", "retry"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
-            return Error::invalid(where + ": unknown key `settings." + it.key() +
-                                  "` (expected state_checkpoint_interval, schema_change_policy, schedule or retry)");
+            return Error::invalid(
+                where + ": unknown key `settings." + it.key() +
+                "` (expected state_checkpoint_interval, schema_change_policy, schedule or retry)");
     if (j.contains("state_checkpoint_interval")) {
         const auto& v = j["state_checkpoint_interval"];
         if (!v.is_number_integer() || v.get<int64_t>() < 1)
-            return Error::invalid(where + ": `settings.state_checkpoint_interval` must be a positive integer");
+            return Error::invalid(where +
+                                  ": `settings.state_checkpoint_interval` must be a positive integer");
         out.stateCheckpointInterval = v.get<int64_t>();
     }
     if (j.contains("schema_change_policy")) {
         const auto& v = j["schema_change_policy"];
         auto p = v.is_string() ? parseSchemaChangePolicy(v.get<std::string>()) : std::nullopt;
         if (!p)
-            return Error::invalid(where + ": `settings.schema_change_policy` is " + v.dump() +
-                                  ", expected one of \"block\", \"propagate_columns\", \"propagate_fully\", \"ignore\"");
+            return Error::invalid(
+                where + ": `settings.schema_change_policy` is " + v.dump() +
+                ", expected one of \"block\", \"propagate_columns\", \"propagate_fully\", \"ignore\"");
         out.schemaChangePolicy = *p;
     }
     if (j.contains("schedule")) {
@@ -143,7 +150,8 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
             out.schedule.minutes = s["minutes"];
         } else if (t == "cron") {
             if (!s.contains("expression") || !s["expression"].is_string())
-                return Error::invalid(where + ": `settings.schedule.expression` must be a 5-field cron expression");
+                return Error::invalid(where +
+                                      ": `settings.schedule.expression` must be a 5-field cron expression");
             out.schedule.type = Schedule::Type::Cron;
             out.schedule.expression = s["expression"];
             // Refused here, not at the first tick: a typo must not leave a connection silently unscheduled.
@@ -240,14 +248,15 @@ std::string_view toString(SchemaChangePolicy p) {
 }
 
 std::optional<SchemaChangePolicy> parseSchemaChangePolicy(std::string_view s) {
-    for (auto p : {SchemaChangePolicy::Block, SchemaChangePolicy::PropagateColumns, SchemaChangePolicy::PropagateFully,
-                   SchemaChangePolicy::Ignore})
+    for (auto p : {SchemaChangePolicy::Block, SchemaChangePolicy::PropagateColumns,
+                   SchemaChangePolicy::PropagateFully, SchemaChangePolicy::Ignore})
         if (toString(p) == s)
             return p;
     return std::nullopt;
 }
 
-const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n, const std::string& ns) const {
+const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n,
+                                                           const std::string& ns) const {
     for (const auto& s : streams)
         if (s.name == n && (ns.empty() || s.ns == ns))
             return &s;
@@ -275,7 +284,8 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         return Error::invalid(where + ": not valid JSON: " + what.substr(what.find(']') + 2));
     }
     if (!root.is_object())
-        return Error::invalid(where + ": a connection file must hold a JSON object, found " + describeJsonType(root));
+        return Error::invalid(where + ": a connection file must hold a JSON object, found " +
+                              describeJsonType(root));
     static const std::vector<std::string> known = {"name", "source", "destination", "streams", "settings"};
     for (const auto& k : {"name", "source", "destination", "streams"})
         if (!root.contains(k))
@@ -303,7 +313,8 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 
     const json& streams = root["streams"];
     if (!streams.is_array())
-        return Error::invalid(where + ": `streams` must be a list of stream objects, found " + describeJsonType(streams));
+        return Error::invalid(where + ": `streams` must be a list of stream objects, found " +
+                              describeJsonType(streams));
     for (size_t i = 0; i < streams.size(); ++i) {
         auto s = parseStream(streams[i], i, where);
         if (!s)
@@ -328,13 +339,6 @@ Result<ConnectionConfig> loadConnectionFile(const std::string& path) {
     ss << in.rdbuf();
     fs::path abs = fs::absolute(path);
     return parseConnectionJson(ss.str(), path, abs.parent_path().string());
-}
-
-std::string fieldPathToString(const FieldPath& p) {
-    std::string out;
-    for (const auto& part : p)
-        out += (out.empty() ? "" : ".") + part;
-    return out;
 }
 
 std::string scheduleToString(const Schedule& s) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalog/field_path.h"
 #include "catalog/sync_modes.h"
 #include "util/result.h"
 
@@ -10,15 +11,13 @@
 
 namespace sluice::core {
 
-using FieldPath = std::vector<std::string>;
-
 struct ConfiguredStreamConfig {
     std::string name;
     std::string ns; // namespace; empty when the source has none
     bool selected = true;
     StreamMode mode;
-    FieldPath cursorField;               // empty: source-defined or default cursor
-    std::vector<FieldPath> primaryKey;   // empty: source-defined key
+    FieldPath cursorField;             // empty: source-defined or default cursor
+    std::vector<FieldPath> primaryKey; // empty: source-defined key
 };
 
 struct RetryPolicy {
@@ -72,7 +71,6 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 // The connection in the file format; secret values are masked unless revealSecrets.
 std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets = false, int indent = 2);
 
-std::string fieldPathToString(const FieldPath& p); // "a.b"
-std::string scheduleToString(const Schedule& s);   // "manual", "every 15 minutes", "cron */15 * * * *"
+std::string scheduleToString(const Schedule& s); // "manual", "every 15 minutes", "cron */15 * * * *"
 
 } // namespace sluice::core

@@ -85,11 +85,12 @@ public:
     // Writes the batches and their checkpoints durably, all or nothing.
     virtual Status write(std::vector<StreamBatch>& batches) = 0;
     // The stream was read to its end: writes the batch's last rows and its (required) final checkpoint, swaps
-    // staged data in and drops older generations, all in one transaction. A clear is a completion with no rows.
+    // staged data in and drops older generations, all in one transaction. A clear is a completion with no
+    // rows.
     virtual Status completeStream(StreamBatch& finalBatch) = 0;
     // The last checkpoint stored with the data of a stream, if any.
-    virtual Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
-                                                                        const std::string& name) = 0;
+    virtual Result<std::optional<DestinationCheckpoint>>
+    lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) = 0;
 
     // Names the connection whose tables inspection looks at (begin() does it for writes): a destination
     // may give a stream of one connection another table than its name (see SqliteTableNames).
@@ -98,7 +99,7 @@ public:
     // Inspection (generations, diff, GUI): per-generation row counts of what is queryable.
     // Per-generation counts and stale rows (keys not delivered in `currentGeneration`; needs a key).
     virtual Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
-                                                     size_t maxStaleRows) = 0;
+                                                      size_t maxStaleRows) = 0;
     // Rows added, removed and changed (by primary key) between two generations.
     virtual Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) = 0;
     // Rows now in the stream's final table (what a refresh would re-import or remove).
@@ -113,7 +114,5 @@ public:
 };
 
 Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, const std::string& configJson);
-// The destination of a connection, bound to it (table names are per connection).
-Result<std::unique_ptr<Destination>> makeDestinationFor(const ConnectionConfig& connection);
 
 } // namespace sluice::core

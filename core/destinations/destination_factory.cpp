@@ -12,11 +12,4 @@ Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, co
     return Error::config("destination type `" + type + "` is not available in this build");
 }
 
-Result<std::unique_ptr<Destination>> makeDestinationFor(const ConnectionConfig& connection) {
-    auto dest = makeDestination(connection.destination.type, connection.destination.configJson);
-    if (dest)
-        dest.value()->bindConnection(connection.id);
-    return dest;
-}
-
 } // namespace sluice::core

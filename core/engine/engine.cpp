@@ -2,6 +2,7 @@
 
 #include "connectors/connector_specs.h"
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "engine/engine_queries.h"
 #include "engine/first_start.h"
 #include "engine/job_worker.h"

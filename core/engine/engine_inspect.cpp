@@ -1,5 +1,6 @@
 // Generations, aggregates, diffs and refresh previews for the GUI: the same core calls as `sluicectl`.
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "engine/engine_queries.h"
 #include "engine/generation_listing.h"
 #include "engine/stream_lookup.h"

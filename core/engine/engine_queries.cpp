@@ -2,6 +2,7 @@
 #include "engine/engine_queries.h"
 
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "engine/stream_choice.h"
 #include "engine/stream_lookup.h"
 #include "store/connection_repository.h"

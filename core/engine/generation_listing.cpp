@@ -1,5 +1,6 @@
 #include "engine/generation_listing.h"
 
+#include "engine/connection_destination.h"
 #include "engine/stream_lookup.h"
 #include "store/state_repository.h"
 

@@ -1,6 +1,8 @@
 #include "engine/job_runner.h"
 
+#include "config/stream_resolution.h"
 #include "destinations/destination.h"
+#include "engine/connection_destination.h"
 #include "engine/engine_sink.h"
 #include "engine/job_log.h"
 #include "engine/job_planner.h"
@@ -123,7 +125,8 @@ Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& pl
             }
         }
         SLUICE_TRY(connections.setBlockedReason(c.id, p.config.ns, p.config.name,
-                                                p.blocked ? std::optional<std::string>(p.blockReason) : std::nullopt));
+                                                p.blocked ? std::optional<std::string>(p.blockReason)
+                                                          : std::nullopt));
     }
     if (c.settings.schemaChangePolicy == SchemaChangePolicy::PropagateFully) {
         ConnectionConfig updated = c;
@@ -200,7 +203,8 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
             // between the two commits): the destination's is the truth.
             state = cp.value()->stateJson;
             seq = cp.value()->seq;
-            (void)states.saveState(c.id, p.config.ns, p.config.name, StoredState{state, p.generation, seq, {}});
+            (void)states.saveState(c.id, p.config.ns, p.config.name,
+                                   StoredState{state, p.generation, seq, {}});
         }
         seq = std::max(seq, cp.value() ? cp.value()->seq : 0);
 
@@ -248,8 +252,9 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         (void)states.removePendingRefresh(c.id, t.ns, t.name);
         (void)jobs.setStreamStatus(jobId, t.ns, t.name, "succeeded");
         m_done[i] = true;
-        log.info("stream `" + plans[i].config.name + "` cleared: its records and state are removed (generation " +
-                 std::to_string(t.generation) + ")");
+        log.info("stream `" + plans[i].config.name +
+                 "` cleared: its records and state are removed (generation " + std::to_string(t.generation) +
+                 ")");
     }
     if (request.streams.empty())
         return result;
@@ -300,7 +305,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     if (!targets)
         return targets.error();
     JobRepository jobs(m_store.db());
-    const std::string refreshMode = request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
+    const std::string refreshMode =
+        request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
     auto started = jobs.startJob(c.id, std::string(toString(request.type)), refreshMode);
     if (!started)
         return started.error();
@@ -310,8 +316,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     JobLog log(jobs, jobId, m_options.observer);
     if (m_options.observer)
         m_options.observer->jobStarted(jobId);
-    log.info(std::string(toString(request.type)) + " job " + std::to_string(jobId) + " of connection `" + c.name +
-             "` started" + (refreshMode.empty() ? "" : " (refresh mode: " + refreshMode + ")"));
+    log.info(std::string(toString(request.type)) + " job " + std::to_string(jobId) + " of connection `" +
+             c.name + "` started" + (refreshMode.empty() ? "" : " (refresh mode: " + refreshMode + ")"));
 
     auto finish = [&](const std::string& status, const Error& error) {
         outcome.status = status;
@@ -327,9 +333,11 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
         return finish("failed", plans.error());
     m_done.assign(plans->size(), false);
     for (const auto& p : plans.value()) {
-        (void)jobs.saveStream(jobId, {p.config.ns, p.config.name, p.generation, p.minimumGeneration, p.action, 0,
-                                      "pending", {}});
-        log.info("stream `" + streamLabel(p) + "`: " + p.action + ", generation " + std::to_string(p.generation) +
+        (void)jobs.saveStream(
+            jobId,
+            {p.config.ns, p.config.name, p.generation, p.minimumGeneration, p.action, 0, "pending", {}});
+        log.info("stream `" + streamLabel(p) + "`: " + p.action + ", generation " +
+                 std::to_string(p.generation) +
                  (p.minimumGeneration ? ", older generations removed when it completes" : ""));
     }
 
@@ -350,7 +358,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
                 for (const auto& p : plans.value())
                     if (p.blocked) {
                         log.warn("stream `" + streamLabel(p) + "` is blocked: " + p.blockReason);
-                        (void)jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "blocked", p.blockReason);
+                        (void)jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "blocked",
+                                                   p.blockReason);
                     }
         }
         if (prepared)
@@ -366,12 +375,12 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
         if (isCancel) {
             for (size_t i = 0; i < plans->size(); ++i)
                 if (!plans.value()[i].blocked && !m_done[i])
-                    (void)jobs.setStreamStatus(jobId, plans.value()[i].config.ns, plans.value()[i].config.name,
-                                               "cancelled");
+                    (void)jobs.setStreamStatus(jobId, plans.value()[i].config.ns,
+                                               plans.value()[i].config.name, "cancelled");
             return finish("cancelled", Error::cancelled());
         }
-        const bool configError = lastError.kind == ErrorKind::Config || lastError.kind == ErrorKind::Invalid ||
-                                 lastError.kind == ErrorKind::Refused;
+        const bool configError = lastError.kind == ErrorKind::Config ||
+                                 lastError.kind == ErrorKind::Invalid || lastError.kind == ErrorKind::Refused;
         if (configError)
             break; // a configuration error does not fix itself
         if (attempt == c.settings.retry.maxAttempts)
@@ -397,7 +406,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     }
     for (size_t i = 0; i < plans->size(); ++i)
         if (!plans.value()[i].blocked && !m_done[i])
-            (void)jobs.setStreamStatus(jobId, plans.value()[i].config.ns, plans.value()[i].config.name, "failed");
+            (void)jobs.setStreamStatus(jobId, plans.value()[i].config.ns, plans.value()[i].config.name,
+                                       "failed");
     return finish("failed", lastError);
 }
 

@@ -1,5 +1,7 @@
 #include "engine/stream_choice.h"
 
+#include "config/stream_resolution.h"
+
 #include <nlohmann/json.hpp>
 
 namespace sluice::core {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
+#include "config/connection_config.h"
 #include "engine/engine_types.h"
 
 namespace sluice::core {

@@ -1,5 +1,6 @@
 #include "engine/stream_lookup.h"
 
+#include "config/stream_resolution.h"
 #include "store/connection_repository.h"
 
 namespace sluice::core {
@@ -27,7 +28,8 @@ Result<ResolvedStream> storedStream(Database& store, const ConnectionConfig& c, 
     ResolvedStream r;
     r.stream = info;
     r.mode = cfg->mode;
-    r.cursorField = info.sourceDefinedCursor || cfg->cursorField.empty() ? info.defaultCursorField : cfg->cursorField;
+    r.cursorField =
+        info.sourceDefinedCursor || cfg->cursorField.empty() ? info.defaultCursorField : cfg->cursorField;
     r.primaryKey = !info.sourceDefinedPrimaryKey.empty() ? info.sourceDefinedPrimaryKey : cfg->primaryKey;
     return r;
 }

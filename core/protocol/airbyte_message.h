@@ -1,7 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
-#include "sources/source.h"
+#include "util/log_level.h"
 #include "util/result.h"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "scheduler/scheduler.h"
 
-#include "scheduler/cron_expression.h"
+#include "config/cron_expression.h"
 
 #include <algorithm>
 

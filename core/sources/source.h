@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
+#include "util/log_level.h"
 #include "util/result.h"
 
 #include <functional>
@@ -10,12 +11,11 @@
 
 namespace sluice::core {
 
-enum class LogLevel { Debug, Info, Warn, Error };
-
 // What a source reads for one stream: the resolved configuration and the state to resume from.
 struct StreamReadSpec {
     ResolvedStream stream;
-    std::string stateJson; // the stream's last stored state (Airbyte STREAM state's stream_state); empty: none
+    std::string
+        stateJson; // the stream's last stored state (Airbyte STREAM state's stream_state); empty: none
 };
 
 struct ReadRequest {
@@ -36,12 +36,21 @@ public:
     // A checkpoint: everything emitted for the stream before it is covered by this state.
     virtual Status state(size_t stream, const std::string& stateJson) = 0;
     // GLOBAL state (for sources that track all streams together); per-stream states may come with it.
-    virtual Status globalState(const std::string& sharedStateJson) { (void)sharedStateJson; return {}; }
+    virtual Status globalState(const std::string& sharedStateJson) {
+        (void)sharedStateJson;
+        return {};
+    }
     // The stream has been read to its end (its final state was emitted before).
     virtual Status streamComplete(size_t stream) = 0;
-    virtual void log(LogLevel level, const std::string& message) { (void)level; (void)message; }
+    virtual void log(LogLevel level, const std::string& message) {
+        (void)level;
+        (void)message;
+    }
     // How many records the source expects to emit for the stream in this read, when it knows.
-    virtual void estimate(size_t stream, int64_t records) { (void)stream; (void)records; }
+    virtual void estimate(size_t stream, int64_t records) {
+        (void)stream;
+        (void)records;
+    }
 };
 
 // A source connector. One instance per job attempt, used from one thread.

@@ -1,4 +1,4 @@
-#include "scheduler/cron_expression.h"
+#include "config/cron_expression.h"
 #include "util/time_util.h"
 
 #include <QDateTime>

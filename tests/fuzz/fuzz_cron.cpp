@@ -1,5 +1,5 @@
 // The cron parser on any text; an expression it accepts must answer next() and matches() consistently.
-#include "scheduler/cron_expression.h"
+#include "config/cron_expression.h"
 
 #include <string_view>
 

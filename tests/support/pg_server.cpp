@@ -1,6 +1,6 @@
 #include "pg_server.h"
 
-#include "util/pg_connection.h"
+#include "postgres/pg_connection.h"
 
 #include <QDir>
 #include <QFile>

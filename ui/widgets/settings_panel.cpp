@@ -1,9 +1,9 @@
 #include "widgets/settings_panel.h"
 
+#include "config/cron_expression.h"
 #include "engine/engine.h"
 #include "engine_bridge.h"
 #include "format.h"
-#include "scheduler/cron_expression.h"
 
 #include <QButtonGroup>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #include "destinations/postgres/postgres_destination.h"
 
-#include "util/pg_value.h"
+#include "postgres/pg_value.h"
 #include "util/time_util.h"
 
 #include <charconv>

@@ -3,7 +3,7 @@
 #include "destinations/destination.h"
 #include "destinations/postgres/pg_table_layout.h"
 #include "destinations/record_stamper.h"
-#include "util/pg_connection.h"
+#include "postgres/pg_connection.h"
 
 #include <memory>
 #include <string>

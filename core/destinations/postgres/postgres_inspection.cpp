@@ -1,7 +1,7 @@
 // Read-only questions about generations, answered from the destination tables themselves.
 #include "destinations/generation_diff.h"
 #include "destinations/postgres/postgres_destination.h"
-#include "util/pg_value.h"
+#include "postgres/pg_value.h"
 
 namespace sluice::core {
 

@@ -1,6 +1,6 @@
 #include "sources/postgres/pg_catalog.h"
 
-#include "util/pg_value.h"
+#include "postgres/pg_value.h"
 
 #include <map>
 

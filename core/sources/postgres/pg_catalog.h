@@ -1,7 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
-#include "util/pg_connection.h"
+#include "postgres/pg_connection.h"
 
 #include <string>
 #include <string_view>

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "postgres/pg_connection.h"
 #include "sources/source.h"
-#include "util/pg_connection.h"
 
 #include <memory>
 #include <string>

@@ -1,4 +1,4 @@
-#include "util/pg_value.h"
+#include "postgres/pg_value.h"
 
 #include <charconv>
 #include <cmath>

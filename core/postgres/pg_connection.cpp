@@ -1,4 +1,4 @@
-#include "util/pg_connection.h"
+#include "postgres/pg_connection.h"
 
 #include "util/logging.h"
 

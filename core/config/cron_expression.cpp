@@ -1,4 +1,4 @@
-#include "scheduler/cron_expression.h"
+#include "config/cron_expression.h"
 
 #include <algorithm>
 #include <array>
