@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QThread>
 
 using namespace sluice::test;
 
@@ -135,6 +136,32 @@ private slots:
         QVERIFY2(t.elapsed() < 8000, QByteArray::number(t.elapsed()));
         QVERIFY(processGone(pidFile));
         QTRY_VERIFY_WITH_TIMEOUT(processGone(childPidFile), 5000); // reparented: its reaper is not us
+    }
+
+    // A checkpoint the connector printed just before a cancel or a limit stopped it still counts: what is
+    // in the pipe when the stop is decided is handed over first. The stop check below returns only once
+    // the lines are written, before anything was read: without that, they would be lost.
+    void outputWrittenBeforeAStopIsHandedOver() {
+        QTemporaryDir tmp;
+        const QString marker = tmp.filePath("written");
+        ChildProcessOptions opts;
+        opts.command = {"sh", "-c", "echo record; echo state; touch \"$0\"; exec sleep 100",
+                        marker.toStdString()};
+        opts.stopRequested = [&] {
+            QElapsedTimer waited;
+            waited.start();
+            while (!QFile::exists(marker) && waited.elapsed() < 20000)
+                QThread::msleep(10);
+            return true;
+        };
+        std::vector<std::string> lines;
+        auto exit = runChildProcess(opts, [&](std::string_view l) {
+            lines.emplace_back(l);
+            return Status{};
+        });
+        SLUICE_VERIFY_OK(exit);
+        QCOMPARE(int(exit->stoppedBy), int(ChildStop::Requested));
+        QCOMPARE(lines, (std::vector<std::string>{"record", "state"}));
     }
 
     // Every way a run ends closes every descriptor it opened (pipes, /dev/null, the watchdog's socket).
