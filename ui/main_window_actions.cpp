@@ -48,7 +48,7 @@ void MainWindow::buildActions() {
     connect(m_syncAction, &QAction::triggered, this, &MainWindow::syncNow);
     m_cancelAction = new QAction(themed("process-stop", QStyle::SP_MediaStop), tr("&Cancel job"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    m_cancelAction->setToolTip(tr("Stop the running job at its next checkpoint (Ctrl+.)"));
+    m_cancelAction->setToolTip(tr("Stop the running job and its connector; what it committed stays (Ctrl+.)"));
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
     m_refreshAction = new QAction(themed("view-refresh", QStyle::SP_BrowserReload), tr("&Refresh…"), this);
     m_refreshAction->setToolTip(tr("Re-import streams from the source in a new generation"));
@@ -162,7 +162,7 @@ void MainWindow::cancelJob() {
     if (!m_selectedId)
         return;
     m_engine->engine()->cancelJob(m_selectedId);
-    statusBar()->showMessage(tr("Cancelling: the job stops at its next checkpoint…"), 5000);
+    statusBar()->showMessage(tr("Cancelling: the job and its connector stop within seconds…"), 5000);
 }
 
 void MainWindow::openRefreshDialog(const QStringList& streams, const QString& preferred) {

@@ -1,5 +1,6 @@
 // check and discover: asking the connectors themselves.
 #include "cli/cli_context.h"
+#include "cli/cli_signals.h"
 #include "destinations/destination.h"
 #include "engine/connection_destination.h"
 #include "sources/source.h"
@@ -26,11 +27,14 @@ int cmdCheck(Context& ctx) {
     auto c = connectionArg(ctx);
     if (!c)
         return ctx.fail(c.error());
+    StopOnSignals signals; // Ctrl-C stops the connector too, and its private folder is removed
     Status sourceStatus;
-    if (auto source = makeSource(c->source.type, c->source.configJson))
+    if (auto source = makeSource(c->source.type, c->source.configJson)) {
+        source.value()->setStopCheck([&signals] { return signals.stopRequested(); });
         sourceStatus = source.value()->check();
-    else
+    } else {
         sourceStatus = source.error();
+    }
     Status destStatus;
     if (auto dest = makeDestinationFor(*c))
         destStatus = dest.value()->check();
@@ -58,6 +62,8 @@ int cmdDiscover(Context& ctx) {
     auto source = makeSource(c->source.type, c->source.configJson);
     if (!source)
         return ctx.fail(source.error());
+    StopOnSignals signals;
+    source.value()->setStopCheck([&signals] { return signals.stopRequested(); });
     auto streams = source.value()->discover();
     if (!streams)
         return ctx.fail(streams.error());

@@ -23,7 +23,7 @@ Syncing:
                                        re-import streams; remove or retain the old records
   clear ID [--stream NAME]... [--yes] [--json]
                                        remove the streams' records and state
-  cancel JOB_ID                        ask a running job to stop at its next checkpoint
+  cancel JOB_ID                        stop a running job (its connector too); committed data stays
 
 Inspecting:
   jobs ID [--json]                     jobs of a connection, newest first

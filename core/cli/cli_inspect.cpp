@@ -117,7 +117,8 @@ int cmdCancel(Context& ctx) {
     if (ctx.json())
         *ctx.out << json{{"job_id", id.value()}, {"cancel_requested", true}}.dump(2) << "\n";
     else
-        *ctx.out << "cancel requested: job " << id.value() << " stops at its next checkpoint\n";
+        *ctx.out << "cancel requested: job " << id.value()
+                 << " stops within seconds (its connector too); what it committed is kept\n";
     return kExitOk;
 }
 

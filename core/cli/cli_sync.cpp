@@ -1,6 +1,7 @@
 // sync, refresh and clear: the commands that run a job in the foreground.
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
+#include "cli/cli_signals.h"
 #include "destinations/destination.h"
 #include "engine/connection_destination.h"
 #include "engine/job_planner.h"
@@ -98,7 +99,10 @@ int runJob(Context& ctx, const JobRequest& request) {
         if (!confirmed(ctx, what))
             return kExitInvalid;
     }
-    JobRunner runner(*ctx.store);
+    StopOnSignals signals;
+    JobOptions options;
+    options.cancelFlag = &signals.flag();
+    JobRunner runner(*ctx.store, options);
     auto outcome = runner.run(connection.value(), request);
     if (!outcome)
         return ctx.fail(outcome.error());

@@ -82,7 +82,11 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
   "properties": {
     "command": {"type": "array", "title": "Command", "items": {"type": "string"}},
     "config": {"type": "object", "title": "Connector configuration", "additionalProperties": true, "default": {}},
-    "timeout_seconds": {"type": "integer", "title": "Timeout (seconds)", "minimum": 0}
+    "timeout_seconds": {"type": "integer", "title": "Time limit of spec, check and discover (seconds; 0: none)",
+                        "default": 600, "minimum": 0, "maximum": 604800},
+    "heartbeat_timeout_seconds": {"type": "integer",
+                                  "title": "Longest silence of a read before it is stopped and retried (seconds; 0: none)",
+                                  "default": 1800, "minimum": 0, "maximum": 604800}
   }})json"}},
     };
     return specs;

@@ -51,7 +51,7 @@ public slots:
     // One job per kind chosen (retain, then remove, then clear), one after the other.
     void startRefresh(qint64 connectionId, const QVector<sluice::core::RefreshChoice>& choices);
     void startClear(qint64 connectionId, const QStringList& streams);
-    // Stops the connection's running job at its next checkpoint (also a job run by the CLI).
+    // Stops the connection's running job and its connector within seconds (also a job run by the CLI).
     void cancelJob(qint64 connectionId);
 
     void loadJobs(qint64 connectionId);

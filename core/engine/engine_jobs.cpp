@@ -106,7 +106,7 @@ void Engine::cancelJob(qint64 connectionId) {
             (void)jobs.requestCancel(it->second.jobId);
         return;
     }
-    // A job another process (the CLI) runs: it reads the request at its next checkpoint.
+    // A job another process (the CLI) runs: it reads the request a few times a second.
     auto running = jobs.runningJob(connectionId);
     if (running && running.value())
         (void)jobs.requestCancel(running.value()->id);

@@ -58,10 +58,12 @@ bool JobRunner::waitBackoff(int seconds, int64_t jobId) {
     return !cancelled(jobId);
 }
 
-Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, JobLog& log) {
+Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, int64_t jobId,
+                          JobLog& log) {
     auto source = makeSource(c.source.type, c.source.configJson);
     if (!source)
         return source.error();
+    source.value()->setStopCheck([this, jobId] { return cancelled(jobId); });
     auto discovered = source.value()->discover();
     if (!discovered)
         return discovered.error().context("discovering the source");
@@ -270,6 +272,8 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
     }
     EngineSink sink(m_store, dest, log, c.id, jobId, attempt, readTargets, m_options,
                     [this, jobId] { return cancelled(jobId); });
+    // A connector that prints nothing never reaches the sink: it is asked directly, and stopped.
+    source.value()->setStopCheck([this, jobId] { return cancelled(jobId); });
     for (size_t i : targetPlan)
         (void)jobs.setStreamStatus(jobId, plans[i].config.ns, plans[i].config.name, "running");
 
@@ -352,7 +356,7 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
         log.info("attempt " + std::to_string(number.value()) + " started");
         AttemptResult r;
         if (!prepared) {
-            r.status = prepare(c, plans.value(), log);
+            r.status = prepare(c, plans.value(), jobId, log);
             prepared = r.status.ok();
             if (prepared)
                 for (const auto& p : plans.value())

@@ -30,7 +30,7 @@ private:
         int64_t committed = 0;
     };
 
-    Status prepare(const ConnectionConfig& connection, std::vector<StreamPlan>& plans, JobLog& log);
+    Status prepare(const ConnectionConfig& connection, std::vector<StreamPlan>& plans, int64_t jobId, JobLog& log);
     AttemptResult runAttempt(const ConnectionConfig& connection, std::vector<StreamPlan>& plans, int64_t jobId,
                              int attempt, JobLog& log);
     bool cancelled(int64_t jobId);

@@ -40,7 +40,7 @@ public:
     };
 
     JobWorker(std::string home, ConnectionConfig connection, JobRequest request);
-    // Cancels the job and waits for it: it stops at its next checkpoint.
+    // Cancels the job and waits for it: a connector still running is stopped (SIGTERM, then SIGKILL).
     ~JobWorker();
     JobWorker(const JobWorker&) = delete;
     JobWorker& operator=(const JobWorker&) = delete;

@@ -61,6 +61,17 @@ public:
     virtual Status check() = 0;
     virtual Result<std::vector<StreamInfo>> discover() = 0;
     virtual Status read(const ReadRequest& request, RecordSink& sink) = 0;
+
+    // How a call that waits on something silent (a connector process printing nothing) learns of a cancel:
+    // such sources ask this a few times a second and end the call with a Cancelled error. The others see
+    // a cancel through their sink, at their next record or checkpoint.
+    void setStopCheck(std::function<bool()> stopRequested) { m_stopRequested = std::move(stopRequested); }
+
+protected:
+    const std::function<bool()>& stopCheck() const { return m_stopRequested; }
+
+private:
+    std::function<bool()> m_stopRequested;
 };
 
 // Builds the source for a type and its configuration JSON (already validated against its spec).

@@ -21,10 +21,14 @@ inline std::string fakeSource() {
     return (qEnvironmentVariable("SLUICE_TEST_DATA") + "/connectors/fake_source.py").toStdString();
 }
 
-inline std::string sourceConfig(const json& connectorConfig, int timeoutSeconds = 0) {
+// timeoutSeconds: spec, check and discover; heartbeatSeconds: a read's longest silence (0: the default).
+inline std::string sourceConfig(const json& connectorConfig, int timeoutSeconds = 0,
+                                int heartbeatSeconds = 0) {
     json c{{"command", json::array({fakeSource()})}, {"config", connectorConfig}};
     if (timeoutSeconds)
         c["timeout_seconds"] = timeoutSeconds;
+    if (heartbeatSeconds)
+        c["heartbeat_timeout_seconds"] = heartbeatSeconds;
     return c.dump();
 }
 
@@ -125,12 +129,27 @@ inline std::vector<int64_t> range(int64_t from, int64_t to) {
     return out;
 }
 
-inline bool processGone(const QString& pidFile) {
+inline pid_t pidIn(const QString& pidFile) {
     QFile f(pidFile);
-    if (!f.open(QIODevice::ReadOnly))
-        return false;
-    const pid_t pid = f.readAll().trimmed().toInt();
-    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+    return f.open(QIODevice::ReadOnly) ? pid_t(f.readAll().trimmed().toInt()) : 0;
+}
+
+// Gone, or a zombie: a process whose parent died is reparented to a PID 1 that may never reap it.
+inline bool pidGone(pid_t pid) {
+    if (::kill(pid, 0) != 0)
+        return errno == ESRCH;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray text = stat.readAll();
+    const int end = text.lastIndexOf(')'); // the state follows the command name, which may hold spaces
+    return end > 0 && text.size() > end + 2 && text[end + 2] == 'Z';
+}
+
+// The process whose pid the fake connector wrote has ended (false while the file is not written yet).
+inline bool processGone(const QString& pidFile) {
+    const pid_t pid = pidIn(pidFile);
+    return pid > 0 && pidGone(pid);
 }
 
 inline json dumped(const QTemporaryDir& dir, const char* verb) {
@@ -142,8 +161,8 @@ inline json dumped(const QTemporaryDir& dir, const char* verb) {
 
 // Discovers with `config`, then reads every stream; `prepare` may adjust the request first.
 inline Status readAll(const json& config, RecordingSink& sink,
-                      const std::function<void(ReadRequest&)>& prepare = {}, int timeoutSeconds = 0) {
-    AirbyteSource source(sourceConfig(config, timeoutSeconds));
+                      const std::function<void(ReadRequest&)>& prepare = {}, int heartbeatSeconds = 0) {
+    AirbyteSource source(sourceConfig(config, 0, heartbeatSeconds));
     auto streams = source.discover();
     if (!streams)
         return streams.error();

@@ -1,8 +1,12 @@
-// The airbyte source's child process: start failures, stopping it (sink error, SIGTERM ignored, timeout),
-// a flood of stderr, and throughput.
+// The airbyte source's child process: start failures, stopping it (sink error, SIGTERM ignored, the
+// heartbeat, a control command's time limit, a cancel), no descriptor left behind, a flood of stderr, and
+// throughput.
 #include "airbyte_test_support.h"
+#include "test_support.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QThread>
 
 using namespace sluice::test;
 
@@ -53,7 +57,7 @@ private slots:
         QVERIFY(processGone(pidFile));
     }
 
-    void timeoutKillsConnector() {
+    void silentReadHitsTheHeartbeat() {
         QTemporaryDir tmp;
         const QString pidFile = tmp.filePath("pid");
         RecordingSink sink;
@@ -61,11 +65,123 @@ private slots:
         t.start();
         auto s = readAll({{"sleep_after", 3}, {"pid_file", pidFile.toStdString()}}, sink, {}, 2);
         QVERIFY(!s.ok());
-        QCOMPARE(s.error().kind, ErrorKind::Transient);
-        QCOMPARE(s.error().message, std::string("connector timed out after 2 s"));
+        QCOMPARE(s.error().kind, ErrorKind::Transient); // retried by the job
+        QCOMPARE(s.error().message,
+                 "connector `" + fakeSource() +
+                     " read` printed nothing for 2 s (heartbeat_timeout_seconds) and was stopped");
         QCOMPARE(sink.records.size(), size_t(3));
-        QVERIFY2(t.elapsed() < 6000, QByteArray::number(t.elapsed()));
+        QVERIFY2(t.elapsed() >= 2000 && t.elapsed() < 8000, QByteArray::number(t.elapsed()));
         QVERIFY(processGone(pidFile));
+    }
+
+    // A read that keeps printing may take as long as it needs: the heartbeat is about silence.
+    void busyReadOutlivesTheHeartbeat() {
+        AirbyteSource probe(sourceConfig(json::object()));
+        ReadRequest request = requestFor({(*probe.discover())[0]});
+        const std::string record = R"({"type":"RECORD","record":{"stream":"users","data":{"id":1}}})";
+        const std::string script = "for i in 1 2 3 4 5 6; do echo '" + record + "'; sleep 0.5; done";
+        AirbyteSource source(
+            json{{"command", {"sh", "-c", script}}, {"heartbeat_timeout_seconds", 2}}.dump());
+        RecordingSink sink;
+        auto s = source.read(request, sink);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QCOMPARE(sink.records.size(), size_t(6));
+    }
+
+    void hungControlCommandTimesOut_data() {
+        QTest::addColumn<QString>("verb");
+        QTest::newRow("check") << "check";
+        QTest::newRow("discover") << "discover";
+    }
+
+    void hungControlCommandTimesOut() {
+        QFETCH(QString, verb);
+        QTemporaryDir tmp;
+        const std::string pidDir = tmp.path().toStdString();
+        AirbyteSource source(sourceConfig({{"hang_in", verb.toStdString()}, {"pid_dir", pidDir}}, 1));
+        QElapsedTimer t;
+        t.start();
+        Status s;
+        if (verb == "check") {
+            s = source.check();
+        } else if (auto d = source.discover(); !d) {
+            s = d.error();
+        }
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().kind, ErrorKind::Transient);
+        QCOMPARE(s.error().message, "connector `" + fakeSource() + " " + verb.toStdString() +
+                                        "` did not finish within 1 s (timeout_seconds) and was stopped");
+        QVERIFY2(t.elapsed() >= 1000 && t.elapsed() < 8000, QByteArray::number(t.elapsed()));
+        QVERIFY(processGone(tmp.filePath(verb + ".pid")));
+    }
+
+    // A cancel reaches a connector that prints nothing (no sink call would ever see it), and everything
+    // in its process group: a wrapper's sleeping child too.
+    void stopRequestEndsSilentConnectorAndItsChildren() {
+        QTemporaryDir tmp;
+        const QString pidFile = tmp.filePath("pid"), childPidFile = tmp.filePath("child.pid");
+        AirbyteSource probe(sourceConfig(json::object()));
+        ReadRequest request = requestFor({(*probe.discover())[0]});
+        AirbyteSource source(sourceConfig({{"hang_in", "read"},
+                                           {"pid_file", pidFile.toStdString()},
+                                           {"child_pid_file", childPidFile.toStdString()}}));
+        // "The user cancels" once the connector and its child are both running.
+        source.setStopCheck([&] { return pidIn(pidFile) > 0 && pidIn(childPidFile) > 0; });
+        RecordingSink sink;
+        QElapsedTimer t;
+        t.start();
+        auto s = source.read(request, sink);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().kind, ErrorKind::Cancelled);
+        QVERIFY2(t.elapsed() < 8000, QByteArray::number(t.elapsed()));
+        QVERIFY(processGone(pidFile));
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(childPidFile), 5000); // reparented: its reaper is not us
+    }
+
+    // A checkpoint the connector printed just before a cancel or a limit stopped it still counts: what is
+    // in the pipe when the stop is decided is handed over first. The stop check below returns only once
+    // the lines are written, before anything was read: without that, they would be lost.
+    void outputWrittenBeforeAStopIsHandedOver() {
+        QTemporaryDir tmp;
+        const QString marker = tmp.filePath("written");
+        ChildProcessOptions opts;
+        opts.command = {"sh", "-c", "echo record; echo state; touch \"$0\"; exec sleep 100",
+                        marker.toStdString()};
+        opts.stopRequested = [&] {
+            QElapsedTimer waited;
+            waited.start();
+            while (!QFile::exists(marker) && waited.elapsed() < 20000)
+                QThread::msleep(10);
+            return true;
+        };
+        std::vector<std::string> lines;
+        auto exit = runChildProcess(opts, [&](std::string_view l) {
+            lines.emplace_back(l);
+            return Status{};
+        });
+        SLUICE_VERIFY_OK(exit);
+        QCOMPARE(int(exit->stoppedBy), int(ChildStop::Requested));
+        QCOMPARE(lines, (std::vector<std::string>{"record", "state"}));
+    }
+
+    // Every way a run ends closes every descriptor it opened (pipes, /dev/null, the watchdog's socket).
+    void noDescriptorIsLeft() {
+        auto openFds = [] {
+            return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size();
+        };
+        RecordingSink warmUp; // loggers and the like open what they keep on first use
+        SLUICE_VERIFY_OK(readAll(json::object(), warmUp));
+        const auto before = openFds();
+        (void)AirbyteSource(R"({"command": ["/nonexistent/connector"]})").check();
+        (void)AirbyteSource(R"({"command": ["/dev/null"]})").check(); // not executable
+        RecordingSink failing;
+        failing.failAtRecord = 2;
+        (void)readAll({{"sleep_after", 3}}, failing);
+        RecordingSink silent;
+        (void)readAll({{"sleep_after", 3}}, silent, {}, 1);
+        RecordingSink complete;
+        SLUICE_VERIFY_OK(readAll(json::object(), complete));
+        QCOMPARE(openFds(), before);
     }
 
     void heavyStderrDoesNotDeadlock() {

@@ -2,7 +2,7 @@
 #include "protocol/airbyte_message.h"
 #include "protocol/record_decoder.h"
 #include "sources/airbyte/airbyte_source.h"
-#include "sources/airbyte/child_process.h"
+#include "sources/airbyte/run_dir.h"
 
 namespace sluice::core {
 
@@ -230,7 +230,9 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
             return statePath.error();
         opts.args.insert(opts.args.end(), {"--state", *statePath});
     }
-    opts.timeoutSeconds = m_timeoutSeconds;
+    // A read may rightly take hours: what is limited is how long it may stay silent.
+    opts.silenceTimeoutSeconds = m_heartbeatSeconds;
+    opts.stopRequested = stopCheck();
     opts.killGrace = m_killGrace;
     sink.log(LogLevel::Info, "running `" + commandLineForDisplay(opts.command) + " " +
                                  commandLineForDisplay(opts.args) + "`");
@@ -241,6 +243,8 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
         [&](std::string_view line) { session.onStderr(line); });
     if (!exit)
         return exit.error();
+    if (exit->stoppedBy != ChildStop::None)
+        return stoppedError("read", *exit);
     return session.finish(*exit);
 }
 

@@ -1,7 +1,7 @@
 #include "sources/airbyte/airbyte_source.h"
 
 #include "protocol/airbyte_message.h"
-#include "sources/airbyte/child_process.h"
+#include "sources/airbyte/run_dir.h"
 #include "util/logging.h"
 
 #include <nlohmann/json.hpp>
@@ -11,6 +11,11 @@ namespace sluice::core {
 
 using nlohmann::json;
 using namespace airbyte;
+
+namespace {
+// A week: a limit beyond it is a typo, and seconds beyond 32 bits would overflow.
+constexpr int64_t kMaxLimitSeconds = 7 * 24 * 3600;
+} // namespace
 
 AirbyteSource::AirbyteSource(const std::string& configJson) {
     json c = json::parse(configJson, nullptr, false);
@@ -36,14 +41,18 @@ AirbyteSource::AirbyteSource(const std::string& configJson) {
         return;
     }
     m_connectorConfigJson = conf != c.end() && conf->is_object() ? conf->dump() : "{}";
-    auto timeout = c.find("timeout_seconds");
-    if (timeout != c.end() && !timeout->is_null()) {
-        if (!timeout->is_number_integer() || timeout->get<int64_t>() < 0 ||
-            timeout->get<int64_t>() > INT32_MAX) {
-            m_configError = Error::config("`timeout_seconds` must be a whole number of seconds, 0 or more");
+    for (auto [key, target] : {std::pair{"timeout_seconds", &m_timeoutSeconds},
+                               std::pair{"heartbeat_timeout_seconds", &m_heartbeatSeconds}}) {
+        auto v = c.find(key);
+        if (v == c.end() || v->is_null())
+            continue;
+        if (!v->is_number_integer() || v->get<int64_t>() < 0 || v->get<int64_t>() > kMaxLimitSeconds) {
+            m_configError = Error::config(std::string("`") + key +
+                                          "` must be a whole number of seconds from 0 (no limit) to " +
+                                          std::to_string(kMaxLimitSeconds));
             return;
         }
-        m_timeoutSeconds = timeout->get<int>();
+        *target = v->get<int>();
     }
 }
 
@@ -71,6 +80,7 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
         opts.args.insert(opts.args.end(), {"--config", *path});
     }
     opts.timeoutSeconds = m_timeoutSeconds;
+    opts.stopRequested = stopCheck();
     opts.killGrace = m_killGrace;
 
     auto log = logger("source");
@@ -112,8 +122,26 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
     auto exit = runChildProcess(opts, onLine, onStderr);
     if (!exit)
         return exit.error();
+    if (exit->stoppedBy != ChildStop::None)
+        return stoppedError(verb, *exit);
     run.exit = std::move(*exit);
     return run;
+}
+
+Error AirbyteSource::stoppedError(const std::string& verb, const ChildProcessExit& exit) const {
+    const std::string command = "connector `" + commandLineForDisplay(m_command) + " " + verb + "`";
+    switch (exit.stoppedBy) {
+    case ChildStop::Requested:
+        return Error::cancelled();
+    case ChildStop::Silence:
+        return Error::transient(command + " printed nothing for " + std::to_string(m_heartbeatSeconds) +
+                                " s (heartbeat_timeout_seconds) and was stopped");
+    case ChildStop::Timeout:
+    case ChildStop::None:
+        break;
+    }
+    return Error::transient(command + " did not finish within " + std::to_string(m_timeoutSeconds) +
+                            " s (timeout_seconds) and was stopped");
 }
 
 Error AirbyteSource::controlFailure(const std::string& verb, const ControlRun& run,

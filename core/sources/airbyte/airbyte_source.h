@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sources/airbyte/child_process.h"
 #include "sources/source.h"
 
 #include <chrono>
@@ -16,9 +17,14 @@ namespace sluice::core {
 // holds secrets) that is removed afterwards. stdout is the protocol; stderr goes to the log.
 //
 // Configuration (SPEC §7): {"command": [argv...], "config": {the connector's own configuration},
-// "timeout_seconds": N (optional; each run of the command, 0 or absent: none)}.
+// "timeout_seconds": N (the longest a `spec`, `check` or `discover` may take; default 600, 0: no limit),
+// "heartbeat_timeout_seconds": N (the longest a `read` may print nothing on stdout; default 1800, 0: no
+// limit)}. Either limit stops the connector with a Transient error, so a job retries the read.
 class AirbyteSource : public Source {
 public:
+    static constexpr int kDefaultTimeoutSeconds = 600;
+    static constexpr int kDefaultHeartbeatSeconds = 1800;
+
     explicit AirbyteSource(const std::string& configJson);
 
     Status check() override;
@@ -28,7 +34,7 @@ public:
     // The connector's `connectionSpecification` (a JSON Schema) as JSON text.
     Result<std::string> spec();
 
-    // How long a stopped connector gets between SIGTERM and SIGKILL (default 2 s).
+    // How long a stopped connector gets between SIGTERM and SIGKILL (default kConnectorKillGrace).
     void setKillGrace(std::chrono::milliseconds grace) { m_killGrace = grace; }
 
 private:
@@ -36,11 +42,14 @@ private:
     struct ControlRun;
     Result<ControlRun> runControl(const std::string& verb, bool withConfig);
     Error controlFailure(const std::string& verb, const ControlRun& run, const std::string& missing) const;
+    // The error for a run that was stopped early (a limit, a cancel), naming the command and the setting.
+    Error stoppedError(const std::string& verb, const ChildProcessExit& exit) const;
 
     std::vector<std::string> m_command;
     std::string m_connectorConfigJson; // never logged: it holds the connector's secrets
-    int m_timeoutSeconds = 0;
-    std::chrono::milliseconds m_killGrace{2000};
+    int m_timeoutSeconds = kDefaultTimeoutSeconds;
+    int m_heartbeatSeconds = kDefaultHeartbeatSeconds;
+    std::chrono::milliseconds m_killGrace = kConnectorKillGrace;
     std::optional<Error> m_configError; // a configuration that cannot be used, reported by every call
 };
 

@@ -20,6 +20,13 @@ connector image. Its behaviour comes from its config (all keys optional):
   check_error       CONNECTION_STATUS FAILED with this message
   check_crash       crash in check (traceback on stderr, exit 2)
   pid_file          write the process id here
+  pid_dir           write the process id to <pid_dir>/<command>.pid (one file per command)
+  hang_in           "check" | "discover" | "read": sleep forever at the start of that command,
+                    printing nothing
+  sleep_once_marker with sleep_after: sleep only while this file does not exist (the sleeping run creates
+                    it), so a retried attempt runs to its end
+  child_pid_file    start a `sleep` child process (as a shell wrapper would) and write its pid here
+                    ("{command}" in the path is replaced by the command)
   dump_dir          copy the catalog and state files there, and the config folder's mode
   raw_lines         base64 strings written to stdout as raw bytes (one line each) before the records
   huge_name         N      the first record of each stream has a name of N characters
@@ -174,8 +181,8 @@ def read(config, catalog, state):
                 sys.exit(1)
             if emitted == sleep_after:
                 out.flush()
-                while True:
-                    time.sleep(3600)
+                if not slept_before(config):
+                    sleep_forever()
             score = "not a number" if config.get("bad_value") and i == first else i * 1.5
             name = "x" * config["huge_name"] if config.get("huge_name") and i == first else "%s-%d" % (c["name"], i)
             data = {"id": i, "name": name, "score": score, "active": i % 2 == 0,
@@ -204,6 +211,36 @@ def read(config, catalog, state):
     sys.exit(config.get("exit_code", 0))
 
 
+def sleep_forever():
+    while True:
+        time.sleep(3600)
+
+
+def slept_before(config):
+    """Whether an earlier run slept already; the marker is created once everything before is printed."""
+    marker = config.get("sleep_once_marker")
+    if not marker:
+        return False
+    if os.path.exists(marker):
+        return True
+    open(marker, "w").close()
+    return False
+
+
+def write_pids(config, command):
+    if config.get("pid_file"):
+        with open(config["pid_file"], "w") as f:
+            f.write(str(os.getpid()))
+    if config.get("pid_dir"):
+        with open(os.path.join(config["pid_dir"], "%s.pid" % command), "w") as f:
+            f.write(str(os.getpid()))
+    if config.get("child_pid_file"):
+        import subprocess
+        child = subprocess.Popen(["sleep", "3600"])
+        with open(config["child_pid_file"].replace("{command}", command), "w") as f:
+            f.write(str(child.pid))
+
+
 def dump(config, argv):
     folder = config.get("dump_dir")
     if not folder:
@@ -229,9 +266,9 @@ def main():
         spec()
         return
     config = load_json(arg("--config")) if arg("--config") else {}
-    if config.get("pid_file"):
-        with open(config["pid_file"], "w") as f:
-            f.write(str(os.getpid()))
+    write_pids(config, command)
+    if config.get("hang_in") == command:
+        sleep_forever()
     if config.get("ignore_sigterm"):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if config.get("stderr_bytes"):
