@@ -1,5 +1,6 @@
 // check and discover: asking the connectors themselves.
 #include "cli/cli_context.h"
+#include "cli/cli_json.h"
 #include "destinations/destination.h"
 #include "sources/source.h"
 #include "store/connection_repository.h"
@@ -40,7 +41,7 @@ int cmdCheck(Context& ctx) {
         return json{{"status", s.ok() ? "succeeded" : "failed"}, {"message", s.ok() ? json() : json(s.error().message)}};
     };
     if (ctx.json()) {
-        *ctx.out << json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}, 2) << "\n";
     } else {
         *ctx.out << "source (" << c->source.type << "): " << (sourceStatus.ok() ? "OK" : sourceStatus.error().message)
                  << "\n";
@@ -64,7 +65,7 @@ int cmdDiscover(Context& ctx) {
         json arr = json::array();
         for (const auto& s : streams.value())
             arr.push_back(json::parse(streamToJson(s)));
-        *ctx.out << json{{"streams", arr}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"streams", arr}}, 2) << "\n";
         return kExitOk;
     }
     for (const auto& s : streams.value()) {

@@ -11,6 +11,7 @@
 #include "store/connection_repository.h"
 #include "store/job_repository.h"
 #include "store/store.h"
+#include "util/json_text.h"
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -29,9 +30,12 @@ QString q(const std::string& s) {
 
 // A connection being edited may not have a name yet: check and discover need only its connectors.
 Result<ConnectionConfig> parseEdited(const QString& text) {
+    const std::string bytes = text.toStdString();
+    if (jsonTooDeep(bytes)) // rendered with dump() below, which recurses per level
+        return Error::invalid("the connection is " + jsonTooDeepText());
     nlohmann::json root;
     try {
-        root = nlohmann::json::parse(text.toStdString());
+        root = nlohmann::json::parse(bytes);
     } catch (const nlohmann::json::exception& e) {
         return Error::invalid(std::string("the connection is not valid JSON: ") + e.what());
     }

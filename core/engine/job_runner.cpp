@@ -212,7 +212,8 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         }
         if (p.action != "sync" && !state.empty() && state != "{}")
             resumed.push_back(p.config.name + " namespace: " + (p.config.ns.empty() ? "null" : p.config.ns));
-        targets.push_back({writePlans.size() - 1, p.config.ns, p.config.name, p.generation, seq, state});
+        targets.push_back({writePlans.size() - 1, p.config.ns, p.config.name, p.generation, seq, state,
+                           p.resolved.stream.columns});
         targetPlan.push_back(i);
         request.streams.push_back({p.resolved, state});
     }
