@@ -28,6 +28,13 @@ std::string nested(size_t depth) {
     return std::string(depth, '[') + "1" + std::string(depth, ']');
 }
 
+// Each test runs once per parser: `extra` is appended to the line's innermost object.
+void bothPaths() {
+    QTest::addColumn<std::string>("extra");
+    QTest::newRow("simdjson") << std::string();
+    QTest::newRow("nlohmann") << kSlow;
+}
+
 QStringList changesOf(const Row& row) {
     QStringList out;
     for (const auto& c : row.changes)
@@ -50,11 +57,7 @@ class TestOddJsonLines : public QObject {
     }
 
 private slots:
-    void jsonlBytesThatAreNotUtf8AreReplaced_data() {
-        QTest::addColumn<std::string>("extra");
-        QTest::newRow("simdjson") << std::string();
-        QTest::newRow("nlohmann") << kSlow;
-    }
+    void jsonlBytesThatAreNotUtf8AreReplaced_data() { bothPaths(); }
 
     void jsonlBytesThatAreNotUtf8AreReplaced() {
         QFETCH(std::string, extra);
@@ -81,11 +84,7 @@ private slots:
                                                 {"v", ColumnType::String}}));
     }
 
-    void jsonlDepthLimit_data() {
-        QTest::addColumn<std::string>("extra");
-        QTest::newRow("simdjson") << std::string();
-        QTest::newRow("nlohmann") << kSlow;
-    }
+    void jsonlDepthLimit_data() { bothPaths(); }
 
     void jsonlDepthLimit() {
         QFETCH(std::string, extra);
@@ -103,11 +102,7 @@ private slots:
         }
     }
 
-    void recordBytesThatAreNotUtf8AreReplaced_data() {
-        QTest::addColumn<std::string>("extra");
-        QTest::newRow("simdjson") << std::string();
-        QTest::newRow("nlohmann") << kSlow;
-    }
+    void recordBytesThatAreNotUtf8AreReplaced_data() { bothPaths(); }
 
     void recordBytesThatAreNotUtf8AreReplaced() {
         QFETCH(std::string, extra);
@@ -125,11 +120,7 @@ private slots:
                                                   "doc TRUNCATED SOURCE_SERIALIZATION_ERROR"}));
     }
 
-    void recordDepthLimit_data() {
-        QTest::addColumn<std::string>("extra");
-        QTest::newRow("simdjson") << std::string();
-        QTest::newRow("nlohmann") << kSlow;
-    }
+    void recordDepthLimit_data() { bothPaths(); }
 
     void recordDepthLimit() {
         QFETCH(std::string, extra);

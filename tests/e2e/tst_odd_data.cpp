@@ -25,8 +25,15 @@ void execSql(const QString& path, const std::string& sql) {
     QVERIFY2(st.ok(), st.ok() ? "" : st.error().message.c_str());
 }
 
-QByteArray bytes(const json& j) {
-    return QByteArray::fromStdString(j.dump());
+// A connection file into the SQLite warehouse.
+QByteArray connection(const std::string& name, const json& source, const json& streams, int maxAttempts = 1) {
+    return QByteArray::fromStdString(
+        json{{"name", name},
+             {"source", source},
+             {"destination", {{"type", "sqlite"}, {"config", {{"path", "warehouse.sqlite"}}}}},
+             {"streams", streams},
+             {"settings", {{"retry", {{"max_attempts", maxAttempts}, {"backoff_seconds", 0}}}}}}
+            .dump());
 }
 
 // Each change of a table's rows: field, change, reason, sorted.
@@ -72,15 +79,12 @@ private slots:
                         "INSERT INTO \"t\xFF\" VALUES (7, 'seven');");
         const std::string odd = "t" + kFffd;
         const QString id = h.createConnection(
-            bytes({{"name", "shop"},
-                   {"source", {{"type", "sqlite"}, {"config", {{"path", "shop.sqlite"}}}}},
-                   {"destination", {{"type", "sqlite"}, {"config", {{"path", "warehouse.sqlite"}}}}},
-                   {"streams", json::array({{{"name", "people"},
-                                             {"sync_mode", "incremental"},
-                                             {"destination_sync_mode", "append"},
-                                             {"cursor_field", {"updated"}}},
-                                            {{"name", odd}, {"destination_sync_mode", "overwrite"}}})},
-                   {"settings", {{"retry", {{"max_attempts", 1}}}}}}));
+            connection("shop", {{"type", "sqlite"}, {"config", {{"path", "shop.sqlite"}}}},
+                       json::array({{{"name", "people"},
+                                     {"sync_mode", "incremental"},
+                                     {"destination_sync_mode", "append"},
+                                     {"cursor_field", {"updated"}}},
+                                    {{"name", odd}, {"destination_sync_mode", "overwrite"}}})));
         QVERIFY(!id.isEmpty());
 
         auto discover = h.cli({"discover", id, "--json"});
@@ -118,15 +122,13 @@ private slots:
         E2eHome h;
         h.write("data.jsonl", "{\"id\": 1, \"name\": \"caf\xE9\", \"doc\": {\"k\": \"\xFF\"}}\n"
                               "{\"id\": 2, \"name\": \"ok\", \"doc\": null}\n");
-        const QString id = h.createConnection(
-            bytes({{"name", "files"},
-                   {"source", {{"type", "file"}, {"config", {{"path", "data.jsonl"}}}}},
-                   {"destination", {{"type", "sqlite"}, {"config", {{"path", "warehouse.sqlite"}}}}},
-                   {"streams", json::array({{{"name", "data"},
-                                             {"sync_mode", "incremental"},
-                                             {"destination_sync_mode", "append"},
-                                             {"cursor_field", {"id"}}}})},
-                   {"settings", {{"retry", {{"max_attempts", 3}, {"backoff_seconds", 0}}}}}}));
+        const QString id =
+            h.createConnection(connection("files", {{"type", "file"}, {"config", {{"path", "data.jsonl"}}}},
+                                          json::array({{{"name", "data"},
+                                                        {"sync_mode", "incremental"},
+                                                        {"destination_sync_mode", "append"},
+                                                        {"cursor_field", {"id"}}}}),
+                                          3));
         auto sync = h.cli({"sync", id});
         QVERIFY2(sync.exitCode == 0, qPrintable(sync.err));
         QCOMPARE(h.rows("SELECT id, name, doc FROM data ORDER BY id"),
@@ -159,14 +161,10 @@ private slots:
         json config = {{"streams", json::array({{{"name", "users"}, {"count", 3}}})},
                        {"checkpoint_every", 2},
                        {"odd_bytes", true}};
-        const QString id = h.createConnection(bytes(
-            {{"name", "conn"},
-             {"source", {{"type", "airbyte"}, {"config", {{"command", {fakeSource()}}, {"config", config}}}}},
-             {"destination", {{"type", "sqlite"}, {"config", {{"path", "warehouse.sqlite"}}}}},
-             {"streams",
-              json::array(
-                  {{{"name", "users"}, {"sync_mode", "incremental"}, {"destination_sync_mode", "append"}}})},
-             {"settings", {{"retry", {{"max_attempts", 1}}}}}}));
+        const QString id = h.createConnection(connection(
+            "conn", {{"type", "airbyte"}, {"config", {{"command", {fakeSource()}}, {"config", config}}}},
+            json::array(
+                {{{"name", "users"}, {"sync_mode", "incremental"}, {"destination_sync_mode", "append"}}})));
         auto sync = h.cli({"sync", id});
         QVERIFY2(sync.exitCode == 0, qPrintable(sync.err));
         QCOMPARE(h.rows("SELECT id, name, meta FROM users ORDER BY id"),
@@ -186,12 +184,8 @@ private slots:
 
     void anExceptionFailsTheJobNotTheProcess() {
         E2eHome h;
-        const QString id = h.createConnection(
-            bytes({{"name", "demo"},
-                   {"source", {{"type", "demo"}, {"config", {{"count", 50}}}}},
-                   {"destination", {{"type", "sqlite"}, {"config", {{"path", "warehouse.sqlite"}}}}},
-                   {"streams", json::array({{{"name", "users"}}})},
-                   {"settings", {{"retry", {{"max_attempts", 3}, {"backoff_seconds", 0}}}}}}));
+        const QString id = h.createConnection(connection(
+            "demo", {{"type", "demo"}, {"config", {{"count", 50}}}}, json::array({{{"name", "users"}}}), 3));
         // Thrown after the destination committed the stream: before, the exception left the job `running`.
         qputenv("SLUICE_FAULT", "after-stream-complete:1:throw");
         auto r = h.cli({"sync", id});
