@@ -32,7 +32,9 @@ std::string columnsToJsonSchema(const std::vector<Column>& columns) {
             props[c.name] = {{"type", json::array({"null", jsonSchemaType(c.type)})}};
         order.push_back(c.name);
     }
-    return json{{"type", "object"}, {"properties", props}, {"x-sluice-column-order", order}}.dump();
+    // Sources repair names; should one still hold bytes that are not UTF-8, it is shown with U+FFFD.
+    return json{{"type", "object"}, {"properties", props}, {"x-sluice-column-order", order}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
 }
 
 namespace {
@@ -108,7 +110,7 @@ std::string streamToJson(const StreamInfo& s) {
     j["default_cursor_field"] = s.defaultCursorField;
     j["source_defined_primary_key"] = s.sourceDefinedPrimaryKey;
     j["is_resumable"] = s.isResumable;
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<StreamInfo> streamFromJson(const std::string& text) {

@@ -1,5 +1,7 @@
 #include "catalog/value.h"
 
+#include "util/json_text.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -90,7 +92,9 @@ std::string Value::toJson() const {
             return "null";
         return nlohmann::json(d).dump();
     case Kind::Text:
-        return nlohmann::json(s).dump();
+        // Sources repair their text (text_repair.h); should bytes that are not UTF-8 still get here, the
+        // JSON (a state, a CLI answer) carries U+FFFD instead of nlohmann throwing type_error 316.
+        return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     case Kind::Json:
         return s;
     }
@@ -176,11 +180,17 @@ bool parseAs(ColumnType type, std::string_view text, Value& out) {
         return true;
     }
     case ColumnType::Json: {
-        try {
-            out = Value::json(nlohmann::json::parse(text).dump());
-        } catch (const nlohmann::json::exception&) {
-            out = Value::json(nlohmann::json(std::string(text)).dump());
+        // Text that is no JSON Sluice can hold (not JSON, not UTF-8, nested too deep to render safely) is
+        // kept as a JSON string.
+        if (!jsonTooDeep(text)) {
+            auto parsed = nlohmann::json::parse(text, nullptr, false);
+            if (!parsed.is_discarded()) {
+                out = Value::json(parsed.dump());
+                return true;
+            }
         }
+        out = Value::json(
+            nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         return true;
     }
     }

@@ -1,6 +1,7 @@
 // check and discover: asking the connectors themselves.
 #include "cli/cli_context.h"
 #include "cli/cli_signals.h"
+#include "cli/cli_json.h"
 #include "destinations/destination.h"
 #include "engine/connection_destination.h"
 #include "sources/source.h"
@@ -45,7 +46,7 @@ int cmdCheck(Context& ctx) {
                     {"message", s.ok() ? json() : json(s.error().message)}};
     };
     if (ctx.json()) {
-        *ctx.out << json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}, 2) << "\n";
     } else {
         *ctx.out << "source (" << c->source.type
                  << "): " << (sourceStatus.ok() ? "OK" : sourceStatus.error().message) << "\n";
@@ -71,7 +72,7 @@ int cmdDiscover(Context& ctx) {
         json arr = json::array();
         for (const auto& s : streams.value())
             arr.push_back(json::parse(streamToJson(s)));
-        *ctx.out << json{{"streams", arr}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"streams", arr}}, 2) << "\n";
         return kExitOk;
     }
     for (const auto& s : streams.value()) {

@@ -1,4 +1,5 @@
 #include "cli/cli_context.h"
+#include "cli/cli_json.h"
 #include "store/connection_repository.h"
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ int create(Context& ctx) {
     if (!id)
         return ctx.fail(id.error().kind == ErrorKind::Invalid ? id.error().context(file.value()) : id.error());
     if (ctx.json())
-        *ctx.out << json{{"id", id.value()}, {"name", config->name}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"id", id.value()}, {"name", config->name}}, 2) << "\n";
     else
         *ctx.out << id.value() << "\n";
     return kExitOk;
@@ -53,7 +54,7 @@ int update(Context& ctx) {
     if (!st)
         return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value()) : st.error());
     if (ctx.json())
-        *ctx.out << json{{"id", existing->id}, {"name", config->name}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"id", existing->id}, {"name", config->name}}, 2) << "\n";
     else
         *ctx.out << "updated connection " << existing->id << " (" << config->name << ")\n";
     return kExitOk;
@@ -68,7 +69,7 @@ int list(Context& ctx) {
         json arr = json::array();
         for (const auto& c : all.value())
             arr.push_back(connectionJson(c));
-        *ctx.out << arr.dump(2) << "\n";
+        *ctx.out << printable(arr, 2) << "\n";
         return kExitOk;
     }
     if (all->empty()) {
@@ -90,7 +91,7 @@ int show(Context& ctx) {
     auto c = repo.find(ref.value());
     if (!c)
         return ctx.fail(c.error());
-    *ctx.out << connectionJson(c.value()).dump(2) << "\n";
+    *ctx.out << printable(connectionJson(c.value()), 2) << "\n";
     return kExitOk;
 }
 
@@ -106,7 +107,7 @@ int remove(Context& ctx) {
     if (!st)
         return ctx.fail(st.error());
     if (ctx.json())
-        *ctx.out << json{{"id", c->id}, {"deleted", true}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"id", c->id}, {"deleted", true}}, 2) << "\n";
     else
         *ctx.out << "deleted connection " << c->id << " (" << c->name << ")\n";
     return kExitOk;

@@ -58,7 +58,7 @@ int cmdJobs(Context& ctx) {
         json arr = json::array();
         for (const auto& j : list.value())
             arr.push_back(jobToJson(jobs, j));
-        *ctx.out << arr.dump(2) << "\n";
+        *ctx.out << printable(arr, 2) << "\n";
         return kExitOk;
     }
     *ctx.out << "JOB\tTYPE\tSTATUS\tSTARTED\tENDED\tATTEMPTS\tRECORDS\n";
@@ -97,7 +97,7 @@ int cmdLogs(Context& ctx) {
                            {"level", l.level},
                            {"logger", l.logger},
                            {"message", l.message}});
-        *ctx.out << arr.dump(2) << "\n";
+        *ctx.out << printable(arr, 2) << "\n";
         return kExitOk;
     }
     for (const auto& l : lines.value())
@@ -115,7 +115,7 @@ int cmdCancel(Context& ctx) {
     if (!st)
         return ctx.fail(st.error());
     if (ctx.json())
-        *ctx.out << json{{"job_id", id.value()}, {"cancel_requested", true}}.dump(2) << "\n";
+        *ctx.out << printable(json{{"job_id", id.value()}, {"cancel_requested", true}}, 2) << "\n";
     else
         *ctx.out << "cancel requested: job " << id.value()
                  << " stops within seconds (its connector too); what it committed is kept\n";
@@ -149,14 +149,14 @@ int cmdState(Context& ctx) {
         global = parseOrString(g.value()->stateJson);
     json doc = {{"connection_id", c->id}, {"streams", streams}, {"global", global}};
     if (ctx.json()) {
-        *ctx.out << doc.dump(2) << "\n";
+        *ctx.out << printable(doc, 2) << "\n";
         return kExitOk;
     }
     for (const auto& s : streams)
         *ctx.out << s["name"].get<std::string>() << "\t"
-                 << (s["state"].is_null() ? "(none)" : s["state"].dump()) << "\n";
+                 << (s["state"].is_null() ? "(none)" : printable(s["state"])) << "\n";
     if (!global.is_null())
-        *ctx.out << "(global)\t" << global.dump() << "\n";
+        *ctx.out << "(global)\t" << printable(global) << "\n";
     return kExitOk;
 }
 
@@ -191,7 +191,7 @@ int cmdGenerations(Context& ctx) {
                 {"stale_records", listing->staleCount},
                 {"stale_rows", staleRows}};
     if (ctx.json()) {
-        *ctx.out << doc.dump(2) << "\n";
+        *ctx.out << printable(doc, 2) << "\n";
         return kExitOk;
     }
     *ctx.out << "stream " << listing->stream.stream.name << ", current generation "
@@ -203,7 +203,7 @@ int cmdGenerations(Context& ctx) {
                  << "\n";
     *ctx.out << "stale records (key not seen in the current generation): " << listing->staleCount << "\n";
     for (const auto& r : staleRows)
-        *ctx.out << "  " << r.dump() << "\n";
+        *ctx.out << "  " << printable(r) << "\n";
     return kExitOk;
 }
 
@@ -250,18 +250,18 @@ int cmdDiff(Context& ctx) {
         {"changed", changed},
         {"summary", {{"added", added.size()}, {"removed", removed.size()}, {"changed", changed.size()}}}};
     if (ctx.json()) {
-        *ctx.out << doc.dump(2) << "\n";
+        *ctx.out << printable(doc, 2) << "\n";
         return kExitOk;
     }
     *ctx.out << "stream " << stream->stream.name << ": generation " << g1.value() << " -> " << g2.value()
              << ": " << added.size() << " added, " << removed.size() << " removed, " << changed.size()
              << " changed\n";
     for (const auto& r : added)
-        *ctx.out << "+ " << r.dump() << "\n";
+        *ctx.out << "+ " << printable(r) << "\n";
     for (const auto& r : removed)
-        *ctx.out << "- " << r.dump() << "\n";
+        *ctx.out << "- " << printable(r) << "\n";
     for (const auto& r : changed)
-        *ctx.out << "~ " << r["key"].dump() << " " << r["fields"].dump() << "\n";
+        *ctx.out << "~ " << printable(r["key"]) << " " << printable(r["fields"]) << "\n";
     return kExitOk;
 }
 

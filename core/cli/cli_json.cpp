@@ -8,6 +8,10 @@ using nlohmann::json;
 
 json valueToJson(const Value& v) { return json::parse(v.toJson()); }
 
+std::string printable(const json& j, int indent) {
+    return j.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 json rowToJson(const RowData& row) {
     json o = json::object();
     for (const auto& [k, v] : row)

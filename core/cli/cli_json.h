@@ -11,5 +11,8 @@ namespace sluice::core::cli {
 nlohmann::json jobToJson(JobRepository& jobs, const JobRecord& job);
 nlohmann::json valueToJson(const Value& v);
 nlohmann::json rowToJson(const RowData& row);
+// What the CLI prints: a string that is not UTF-8 (stored by an older version, say) is shown with U+FFFD
+// instead of nlohmann's dump() throwing type_error 316 and the command failing with an internal error.
+std::string printable(const nlohmann::json& j, int indent = -1);
 
 } // namespace sluice::core::cli

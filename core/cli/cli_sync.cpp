@@ -29,7 +29,7 @@ int report(Context& ctx, const JobOutcome& outcome) {
         return ctx.fail(job.error());
     json j = jobToJson(jobs, job.value());
     if (ctx.json()) {
-        *ctx.out << j.dump(2) << "\n";
+        *ctx.out << printable(j, 2) << "\n";
     } else {
         *ctx.out << "job " << outcome.jobId << " (" << job->type << ") " << outcome.status << ": "
                  << j["records_committed"].get<int64_t>() << " records committed in " << j["attempts"].size()

@@ -2,6 +2,7 @@
 
 #include "config/cron_expression.h"
 #include "connectors/connector_specs.h"
+#include "util/json_text.h"
 #include "util/logging.h"
 
 #include <filesystem>
@@ -265,6 +266,10 @@ const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n,
 
 Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std::string& where,
                                              const std::string& baseDir) {
+    // A connector's `config` is rendered with dump(), which recurses per level: deep nesting is refused
+    // first.
+    if (jsonTooDeep(text))
+        return Error::invalid(where + ": the JSON is " + jsonTooDeepText());
     json root;
     try {
         root = json::parse(text);

@@ -12,6 +12,7 @@
 #include "store/connection_repository.h"
 #include "store/job_repository.h"
 #include "store/store.h"
+#include "util/json_text.h"
 #include "util/logging.h"
 
 #include <QDateTime>
@@ -30,9 +31,12 @@ QString q(const std::string& s) {
 
 // A connection being edited may not have a name yet: check and discover need only its connectors.
 Result<ConnectionConfig> parseEdited(const QString& text) {
+    const std::string bytes = text.toStdString();
+    if (jsonTooDeep(bytes)) // rendered with dump() below, which recurses per level
+        return Error::invalid("the connection is " + jsonTooDeepText());
     nlohmann::json root;
     try {
-        root = nlohmann::json::parse(text.toStdString());
+        root = nlohmann::json::parse(bytes);
     } catch (const nlohmann::json::exception& e) {
         return Error::invalid(std::string("the connection is not valid JSON: ") + e.what());
     }
@@ -98,15 +102,22 @@ bool Engine::ensureStarted() {
 
     m_clock = std::make_unique<WallClock>();
     m_scheduler = std::make_unique<Scheduler>(*m_clock);
+    // Timers call in directly, not through hop(): they are guarded here.
+    const auto onTimeout = [this](QTimer* timer, void (Engine::*slot)()) {
+        connect(timer, &QTimer::timeout, this, [this, slot] {
+            auto call = [this, slot] { (this->*slot)(); };
+            guarded(call);
+        });
+    };
     m_watch = new QTimer(this);
     m_watch->setInterval(500);
-    connect(m_watch, &QTimer::timeout, this, &Engine::pollForChanges);
+    onTimeout(m_watch, &Engine::pollForChanges);
     m_watch->start();
     m_jobTimer = new QTimer(this);
     m_jobTimer->setInterval(150); // progress reaches the GUI at most ~7 times a second per job
-    connect(m_jobTimer, &QTimer::timeout, this, &Engine::collectJobs);
+    onTimeout(m_jobTimer, &Engine::collectJobs);
     m_schedulerTimer = new QTimer(this);
-    connect(m_schedulerTimer, &QTimer::timeout, this, &Engine::schedulerTick);
+    onTimeout(m_schedulerTimer, &Engine::schedulerTick);
     if (m_schedulerInterval > 0)
         m_schedulerTimer->start(m_schedulerInterval);
     logger("engine")->info("engine started on home {}", m_home);
@@ -253,13 +264,20 @@ void Engine::checkConnection(int token, const QString& json) {
         emit checkFinished(result);
         return;
     }
-    auto source = makeSource(c->source.type, c->source.configJson);
-    Status sourceCheck = source ? source.value()->check() : Status(source.error());
+    // Connectors' code runs here: what it throws is this answer's failure, not the engine's.
+    Status sourceCheck;
+    catchAll("checking the source", sourceCheck, [&] {
+        auto source = makeSource(c->source.type, c->source.configJson);
+        sourceCheck = source ? source.value()->check() : Status(source.error());
+    });
     result.sourceOk = sourceCheck.ok();
     result.sourceMessage =
         sourceCheck ? QStringLiteral("The source answered.") : q(sourceCheck.error().message);
-    auto dest = makeDestinationFor(*c);
-    Status destCheck = dest ? dest.value()->check() : Status(dest.error());
+    Status destCheck;
+    catchAll("checking the destination", destCheck, [&] {
+        auto dest = makeDestinationFor(*c);
+        destCheck = dest ? dest.value()->check() : Status(dest.error());
+    });
     result.destinationOk = destCheck.ok();
     result.destinationMessage =
         destCheck ? QStringLiteral("The destination is writable.") : q(destCheck.error().message);
@@ -272,9 +290,14 @@ void Engine::discoverStreams(int token, const QString& json) {
     DiscoverResult result;
     result.token = token;
     auto c = parseEdited(json);
-    auto source =
-        c ? makeSource(c->source.type, c->source.configJson) : Result<std::unique_ptr<Source>>(c.error());
-    auto streams = source ? source.value()->discover() : Result<std::vector<StreamInfo>>(source.error());
+    Result<std::vector<StreamInfo>> streams = Error::internal("discovery did not run");
+    Status failure;
+    if (!catchAll("discovering the source", failure, [&] {
+            auto source = c ? makeSource(c->source.type, c->source.configJson)
+                            : Result<std::unique_ptr<Source>>(c.error());
+            streams = source ? source.value()->discover() : Result<std::vector<StreamInfo>>(source.error());
+        }))
+        streams = failure.error();
     if (!streams) {
         result.error = q(streams.error().message);
     } else {
@@ -315,6 +338,11 @@ void Engine::exportCsv(const QString& path, const RowSet& rows) {
     const QByteArray bytes = text.toUtf8();
     const bool ok = file.write(bytes) == bytes.size() && file.flush();
     emit exportFinished(path, ok ? QString() : file.errorString());
+}
+
+void Engine::reportUnexpected(const Error& error) {
+    logger("engine")->error("{}", error.message);
+    emit errorOccurred(q(error.message));
 }
 
 EngineThread::EngineThread(std::string home) {

@@ -2,6 +2,8 @@
 
 #include "engine/engine_types.h"
 #include "engine/job_types.h"
+#include "util/catch_all.h"
+#include "util/fault_injection.h"
 
 #include <QObject>
 #include <QThread>
@@ -100,9 +102,22 @@ private:
     template <typename F> bool hop(F&& call) {
         if (QThread::currentThread() == thread())
             return false;
-        QMetaObject::invokeMethod(this, std::forward<F>(call), Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, call = std::forward<F>(call)]() mutable { guarded(call); }, Qt::QueuedConnection);
         return true;
     }
+    // Every entry onto the engine thread (hop, timers) runs through this: what engine code throws is logged
+    // and reported with errorOccurred, and never reaches Qt's event loop, where it would end the GUI.
+    template <typename F> void guarded(F& body) {
+        Status failure;
+        const auto run = [&] {
+            faultPoint("engine-request"); // tests throw here (SLUICE_FAULT=engine-request:N:throw)
+            body();
+        };
+        if (!catchAll("answering a request", failure, run))
+            reportUnexpected(failure.error());
+    }
+    void reportUnexpected(const Error& error);
     bool ensureStarted();
     void pollForChanges();
     void launch(qint64 connectionId, const JobRequest& request);

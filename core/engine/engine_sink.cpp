@@ -1,5 +1,6 @@
 #include "engine/engine_sink.h"
 
+#include "catalog/text_repair.h"
 #include "engine/job_log.h"
 #include "store/job_repository.h"
 #include "store/state_repository.h"
@@ -38,6 +39,9 @@ Status EngineSink::record(size_t stream, Row&& row) {
         SLUICE_TRY(flush({stream}, true));
     if (row.extractedAtMs == 0)
         row.extractedAtMs = nowMillis();
+    // The built-in sources repair text before their cursors see it; this is the guarantee for every source
+    // that no byte that is not UTF-8 reaches a destination (PostgreSQL refuses it, JSON cannot carry it).
+    repairRowText(row, b.target.columns);
     b.rows.push_back(std::move(row));
     if (!m_spare.empty()) {
         row = std::move(m_spare.back());

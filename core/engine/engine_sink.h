@@ -27,6 +27,7 @@ public:
         int64_t generation = 0;
         int64_t seq = 0;      // last checkpoint sequence; each new checkpoint takes seq + 1
         std::string lastState;
+        std::vector<Column> columns; // what the rows' values are, in order (names for _airbyte_meta)
     };
 
     EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId, int attempt,

@@ -2,6 +2,7 @@
 
 #include "store/job_repository.h"
 #include "util/logging.h"
+#include "util/utf8.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,7 +12,8 @@ JobLog::JobLog(JobRepository& jobs, int64_t jobId, JobObserver* observer)
     : m_jobs(jobs), m_jobId(jobId), m_observer(observer) {}
 
 void JobLog::write(const std::string& level, const std::string& message, const std::string& source) {
-    const std::string text = redactSecrets(message);
+    // Source lines may quote bytes that are not UTF-8; the GUI and `logs --json` get them replaced.
+    const std::string text = toValidUtf8(redactSecrets(message));
     auto log = logger("engine");
     if (level == "ERROR")
         log->error("job {}: {}", m_jobId, text);

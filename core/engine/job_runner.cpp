@@ -12,6 +12,7 @@
 #include "store/job_repository.h"
 #include "store/state_repository.h"
 #include "store/store.h"
+#include "util/catch_all.h"
 
 #include <algorithm>
 #include <chrono>
@@ -217,7 +218,8 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         }
         if (p.action != "sync" && !state.empty() && state != "{}")
             resumed.push_back(p.config.name + " namespace: " + (p.config.ns.empty() ? "null" : p.config.ns));
-        targets.push_back({writePlans.size() - 1, p.config.ns, p.config.name, p.generation, seq, state});
+        targets.push_back({writePlans.size() - 1, p.config.ns, p.config.name, p.generation, seq, state,
+                           p.resolved.stream.columns});
         targetPlan.push_back(i);
         request.streams.push_back({p.resolved, state});
     }
@@ -315,6 +317,23 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     if (!started)
         return started.error();
     const int64_t jobId = started.value();
+    Result<JobOutcome> outcome = Error::internal("the job did not run");
+    Status failure;
+    if (catchAll("running the job", failure, [&] { outcome = runJob(c, request, targets.value(), jobId); }))
+        return outcome;
+    // Thrown outside an attempt: the job still ends as failed, with the message, never left `running`.
+    (void)jobs.finishJob(jobId, "failed", failure.error().message);
+    JobOutcome failed;
+    failed.jobId = jobId;
+    failed.status = "failed";
+    failed.error = failure.error();
+    return failed;
+}
+
+Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest& request,
+                                     const std::vector<std::string>& targets, int64_t jobId) {
+    JobRepository jobs(m_store.db());
+    const std::string refreshMode = request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
     JobOutcome outcome;
     outcome.jobId = jobId;
     JobLog log(jobs, jobId, m_options.observer);
@@ -332,7 +351,7 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
         return outcome;
     };
 
-    auto plans = planJob(m_store.db(), c, request, targets.value(), jobId);
+    auto plans = planJob(m_store.db(), c, request, targets, jobId);
     if (!plans)
         return finish("failed", plans.error());
     m_done.assign(plans->size(), false);
@@ -355,19 +374,23 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
         log.setAttempt(number.value());
         log.info("attempt " + std::to_string(number.value()) + " started");
         AttemptResult r;
-        if (!prepared) {
-            r.status = prepare(c, plans.value(), jobId, log);
-            prepared = r.status.ok();
+        // A bug or a source's odd data that throws ends the attempt, never the thread or the process; what
+        // was written unwinds with its transaction. Not retried: the same data would throw again.
+        const bool unexpected = !catchAll("running the attempt", r.status, [&] {
+            if (!prepared) {
+                r.status = prepare(c, plans.value(), jobId, log);
+                prepared = r.status.ok();
+                if (prepared)
+                    for (const auto& p : plans.value())
+                        if (p.blocked) {
+                            log.warn("stream `" + streamLabel(p) + "` is blocked: " + p.blockReason);
+                            (void)jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "blocked",
+                                                       p.blockReason);
+                        }
+            }
             if (prepared)
-                for (const auto& p : plans.value())
-                    if (p.blocked) {
-                        log.warn("stream `" + streamLabel(p) + "` is blocked: " + p.blockReason);
-                        (void)jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "blocked",
-                                                   p.blockReason);
-                    }
-        }
-        if (prepared)
-            r = runAttempt(c, plans.value(), jobId, number.value(), log);
+                r = runAttempt(c, plans.value(), jobId, number.value(), log);
+        });
         if (r.status.ok()) {
             (void)jobs.finishAttempt(jobId, number.value(), "succeeded", {});
             return finish("succeeded", {});
@@ -383,9 +406,9 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
                                                plans.value()[i].config.name, "cancelled");
             return finish("cancelled", Error::cancelled());
         }
-        const bool configError = lastError.kind == ErrorKind::Config ||
-                                 lastError.kind == ErrorKind::Invalid || lastError.kind == ErrorKind::Refused;
-        if (configError)
+        const bool configError = lastError.kind == ErrorKind::Config || lastError.kind == ErrorKind::Invalid ||
+                                 lastError.kind == ErrorKind::Refused;
+        if (configError || unexpected)
             break; // a configuration error does not fix itself
         if (attempt == c.settings.retry.maxAttempts)
             break;

@@ -4,6 +4,7 @@
 #include "util/result.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace sluice::core {
@@ -30,6 +31,9 @@ private:
         int64_t committed = 0;
     };
 
+    // The job once it exists in Sluice's database (run() turns what it throws into a failed job).
+    Result<JobOutcome> runJob(const ConnectionConfig& connection, const JobRequest& request,
+                              const std::vector<std::string>& targets, int64_t jobId);
     Status prepare(const ConnectionConfig& connection, std::vector<StreamPlan>& plans, int64_t jobId, JobLog& log);
     AttemptResult runAttempt(const ConnectionConfig& connection, std::vector<StreamPlan>& plans, int64_t jobId,
                              int attempt, JobLog& log);

@@ -2,6 +2,7 @@
 
 #include "engine/job_runner.h"
 #include "store/store.h"
+#include "util/catch_all.h"
 #include "util/logging.h"
 
 #include <spdlog/spdlog.h>
@@ -58,16 +59,23 @@ JobWorker::~JobWorker() {
 
 void JobWorker::run() {
     Result<JobOutcome> outcome = Error::internal("the job did not run");
-    auto store = Store::openInHome(m_home);
-    if (!store) {
-        outcome = store.error();
-    } else {
+    // Nothing may leave this thread by an exception (std::terminate would end the GUI): JobRunner turns
+    // what a job throws into a failed job, and this catches what is left.
+    Status failure;
+    const bool ran = catchAll("running a job", failure, [&] {
+        auto store = Store::openInHome(m_home);
+        if (!store) {
+            outcome = store.error();
+            return;
+        }
         JobOptions options;
         options.observer = m_observer.get();
         options.cancelFlag = &m_cancel;
         JobRunner runner(store.value(), options);
         outcome = runner.run(m_connection, m_request);
-    }
+    });
+    if (!ran)
+        outcome = failure.error();
     if (!outcome)
         logger("engine")->warn("job of connection `{}` not run: {}", m_connection.name,
                                outcome.error().message);

@@ -1,5 +1,7 @@
 #include "postgres/pg_value.h"
 
+#include "util/utf8.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -37,35 +39,12 @@ Value valueFromPgText(ColumnType type, std::string_view text) {
     return Value::text(std::string(text));
 }
 
-bool isValidUtf8(std::string_view s) {
-    size_t i = 0;
-    const size_t n = s.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            if (c == 0)
-                return false;
-            ++i;
-            continue;
-        }
-        const size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (len == 0 || i + len > n)
-            return false;
-        uint32_t cp = c & (0x7Fu >> len);
-        for (size_t k = 1; k < len; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        // Overlong forms, surrogates and code points past U+10FFFF are what PostgreSQL refuses too.
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
+namespace {
+// PostgreSQL's text: UTF-8 (the connection's client_encoding) without NUL, which no text type can hold.
+bool pgText(std::string_view s) {
+    return s.find('\0') == std::string_view::npos && isValidUtf8(s);
 }
+} // namespace
 
 bool pgAccepts(ColumnType type, const Value& v) {
     switch (v.kind) {
@@ -78,9 +57,9 @@ bool pgAccepts(ColumnType type, const Value& v) {
     case Value::Kind::Bool:
         return type == ColumnType::Boolean;
     case Value::Kind::Text:
-        return type == ColumnType::String && isValidUtf8(v.s);
+        return type == ColumnType::String && pgText(v.s);
     case Value::Kind::Json:
-        return type == ColumnType::Json && isValidUtf8(v.s) && v.s.find("\\u0000") == std::string::npos &&
+        return type == ColumnType::Json && pgText(v.s) && v.s.find("\\u0000") == std::string::npos &&
                nlohmann::json::accept(v.s);
     }
     return false;

@@ -17,8 +17,6 @@ Value valueFromPgText(ColumnType type, std::string_view text);
 // valid UTF-8 without NUL bytes, JSON parses and has no \u0000 (jsonb refuses both).
 bool pgAccepts(ColumnType type, const Value& v);
 
-bool isValidUtf8(std::string_view text);
-
 // Appends the value as one field of COPY's text format (\N for NULL, backslash escapes).
 void appendCopyField(std::string& out, const Value& v);
 void appendCopyText(std::string& out, std::string_view text);

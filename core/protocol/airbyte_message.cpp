@@ -1,5 +1,8 @@
 #include "protocol/airbyte_message.h"
 
+#include "util/json_text.h"
+#include "util/utf8.h"
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -266,6 +269,14 @@ Result<Message> messageFromJson(const json& j) {
 }
 
 Result<Message> parseMessageLine(std::string_view line) {
+    if (jsonTooDeep(line))
+        return Error::invalid("a line " + jsonTooDeepText());
+    // Bytes that are not UTF-8 become U+FFFD: a connector's odd byte must not lose its catalog or status.
+    std::string repaired;
+    if (!isValidUtf8(line)) {
+        repaired = toValidUtf8(line);
+        line = repaired;
+    }
     json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded())
         return Error::invalid("not JSON");

@@ -92,6 +92,8 @@ struct Message {
 
 // Parses one stdout line. Errors (ErrorKind::Invalid) start with "not JSON" when the line is not JSON
 // at all, and say what is missing when it is JSON but not a valid message. Unknown types are not errors.
+// Bytes that are not UTF-8 are replaced by U+FFFD first; a line nested deeper than kMaxJsonDepth
+// (json_text.h) is an error and never parsed.
 Result<Message> parseMessageLine(std::string_view line);
 
 LogLevel logLevelFromString(std::string_view level); // FATAL/ERROR/WARN/INFO/DEBUG/TRACE

@@ -3,11 +3,20 @@
 // For .cpp files that parse with simdjson only: it keeps simdjson.h out of every other header.
 
 #include "catalog/value.h"
+#include "util/json_text.h"
 
 #include <cstdint>
 #include <simdjson.h>
 
 namespace sluice::core {
+
+// A DOM parser that refuses what nests deeper than kMaxJsonDepth (simdjson's own default is 1024), so that
+// its verdict on depth is the one of the nlohmann paths that take over the lines it refuses.
+inline void limitDepth(simdjson::dom::parser& parser) {
+    // Should this small allocation fail, parse() allocates again, with simdjson's own depth.
+    const auto error = parser.allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, kMaxJsonDepth);
+    (void)error;
+}
 
 // A scalar JSON value into `out` in place, so that a reused row's strings keep their buffers (no allocation
 // per field). The rules are jsonToValue's: integers stay integers up to INT64_MAX and become real numbers

@@ -1,6 +1,8 @@
 #include "protocol/record_decoder.h"
 
+#include "catalog/text_repair.h"
 #include "protocol/json_scalar.h"
+#include "util/json_text.h"
 
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -160,6 +162,7 @@ struct RecordDecoder::Impl {
 };
 
 RecordDecoder::RecordDecoder(std::vector<DecoderStream> streams) : m_impl(std::make_unique<Impl>()) {
+    limitDepth(m_impl->parser);
     m_impl->streams = std::move(streams);
 }
 
@@ -167,8 +170,27 @@ RecordDecoder::~RecordDecoder() = default;
 
 void RecordDecoder::decode(std::string_view line, DecodedLine& out) {
     out.error.clear();
-    if (!m_impl->decodeRecord(line, out))
+    if (m_impl->decodeRecord(line, out))
+        return;
+    // What simdjson refused: too deep (its limit is kMaxJsonDepth too), not UTF-8, or only nlohmann's.
+    if (jsonTooDeep(line)) {
+        out.kind = DecodedLine::Kind::TooDeep;
+        out.error = "is " + jsonTooDeepText();
+        return;
+    }
+    auto repaired = repairJsonUtf8(line, {"record", "data"});
+    if (!repaired) {
         m_impl->decodeSlow(line, out);
+        return;
+    }
+    if (!m_impl->decodeRecord(repaired->text, out))
+        m_impl->decodeSlow(repaired->text, out);
+    if (out.kind != DecodedLine::Kind::Record)
+        return;
+    const auto& cols = m_impl->streams[out.stream].columns;
+    for (const auto& field : repaired->fields)
+        if (const size_t idx = Impl::columnOf(cols, field, 0); idx < cols.size())
+            noteReplacedBytes(out.row, cols[idx].name);
 }
 
 int RecordDecoder::streamIndex(std::string_view name, std::string_view ns) const {

@@ -26,6 +26,7 @@ struct DecodedLine {
         Message,          // any other message: `message`
         NotJson,          // the line is not JSON: `error`
         Malformed,        // JSON, but not a valid message: `error` says why
+        TooDeep,          // nested deeper than kMaxJsonDepth: `error`; never parsed, whatever it is
     };
     Kind kind = Kind::NotJson;
     size_t stream = 0;
@@ -38,7 +39,9 @@ struct DecodedLine {
 // `data` fields go straight into the declared stream's column Values: coerced to the column type, a value
 // that does not fit is NULL plus a FieldChange, fields that are not columns are dropped, missing ones NULL.
 // Other lines are parsed with parseMessageLine. Lines simdjson refuses but nlohmann accepts (integers
-// beyond 64 bits) take the slow path and still decode. Not thread-safe: one decoder per read.
+// beyond 64 bits) take the slow path and still decode. A line with bytes that are not UTF-8 is decoded with
+// U+FFFD in their place, and each column whose field held one gets a replacedBytesChange (text_repair.h).
+// Not thread-safe: one decoder per read.
 class RecordDecoder {
 public:
     explicit RecordDecoder(std::vector<DecoderStream> streams);

@@ -3,6 +3,7 @@
 #include "store/job_lock.h"
 #include "util/logging.h"
 #include "util/time_util.h"
+#include "util/utf8.h"
 
 #include <cerrno>
 #include <csignal>
@@ -11,6 +12,12 @@
 namespace sluice::core {
 
 namespace {
+// Messages quote connectors and databases: no secret is stored (one may be echoed), and no byte that is not
+// UTF-8 (a connector's line, a file's name), which the JSON of `jobs` and `logs` could not carry.
+std::string storedMessage(const std::string& text) {
+    return toValidUtf8(redactSecrets(text));
+}
+
 const char* kJobColumns = "id, connection_id, type, status, COALESCE(refresh_mode,''), created_at, "
                           "COALESCE(started_at,''), COALESCE(ended_at,''), pid, COALESCE(error,''), cancel_requested";
 
@@ -80,9 +87,8 @@ Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string&
 }
 
 Status JobRepository::finishJob(int64_t jobId, const std::string& status, const std::string& error) {
-    // Errors quote connectors and databases, which may echo a password: the stored text never holds one.
     SLUICE_TRY(m_db.execute("UPDATE jobs SET status=?, ended_at=?, error=? WHERE id=?", status, nowIso(),
-                            nullIfEmpty(redactSecrets(error)), jobId));
+                            nullIfEmpty(storedMessage(error)), jobId));
     releaseJobLock(m_db.path(), jobId);
     return {};
 }
@@ -103,7 +109,7 @@ Result<int> JobRepository::startAttempt(int64_t jobId) {
 
 Status JobRepository::finishAttempt(int64_t jobId, int number, const std::string& status, const std::string& failure) {
     return m_db.execute("UPDATE attempts SET status=?, ended_at=?, failure=? WHERE job_id=? AND number=?", status,
-                        nowIso(), nullIfEmpty(redactSecrets(failure)), jobId, number);
+                        nowIso(), nullIfEmpty(storedMessage(failure)), jobId, number);
 }
 
 Status JobRepository::addCommitted(int64_t jobId, int attempt, int64_t records) {
@@ -132,13 +138,13 @@ Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, cons
                                       const std::string& status, const std::string& message) {
     return m_db.execute("UPDATE job_streams SET status=?, message=COALESCE(?, message) WHERE job_id=? AND "
                         "namespace=? AND name=?",
-                        status, nullIfEmpty(redactSecrets(message)), jobId, ns, name);
+                        status, nullIfEmpty(storedMessage(message)), jobId, ns, name);
 }
 
 Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
                              const std::string& message) {
     return m_db.execute("INSERT INTO job_logs (job_id, attempt, ts, level, logger, message) VALUES (?,?,?,?,?,?)",
-                        jobId, attempt, nowIso(), level, logger, redactSecrets(message));
+                        jobId, attempt, nowIso(), level, logger, storedMessage(message));
 }
 
 Status JobRepository::requestCancel(int64_t jobId) {

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@ namespace {
 struct FaultSpec {
     std::string name;
     long hitsLeft = 0;
+    bool throws = false;
 };
 
 FaultSpec* spec() {
@@ -23,7 +25,9 @@ FaultSpec* spec() {
         auto* f = new FaultSpec;
         const char* colon = std::strchr(env, ':');
         f->name.assign(env, colon);
-        f->hitsLeft = std::strtol(colon + 1, nullptr, 10);
+        char* end = nullptr;
+        f->hitsLeft = std::strtol(colon + 1, &end, 10);
+        f->throws = end && std::strcmp(end, ":throw") == 0;
         return f;
     }();
     return s;
@@ -34,8 +38,11 @@ void faultPoint(const char* name) {
     FaultSpec* s = spec();
     if (!s || s->name != name)
         return;
-    if (--s->hitsLeft <= 0)
-        ::kill(::getpid(), SIGKILL);
+    if (--s->hitsLeft != 0)
+        return;
+    if (s->throws)
+        throw std::runtime_error(std::string("fault injected at ") + name);
+    ::kill(::getpid(), SIGKILL);
 }
 
 } // namespace sluice::core

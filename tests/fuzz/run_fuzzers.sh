@@ -18,7 +18,7 @@ while (($#)); do
     *) targets+=("$1"); shift ;;
   esac
 done
-((${#targets[@]})) || targets=(airbyte_message csv_reader jsonl_reader connection_file cron)
+((${#targets[@]})) || targets=(airbyte_message csv_reader jsonl_reader connection_file cron utf8_repair)
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -92,7 +92,7 @@ QString PgServer::run(const QString& binary, const QStringList& args, int timeou
     return {};
 }
 
-QString PgServer::start(const QString& database) {
+QString PgServer::start(const QString& database, const QString& encoding) {
     m_bin = findBinDir();
     if (m_bin.isEmpty())
         return QStringLiteral("PostgreSQL server binaries (initdb, pg_ctl) were found neither under "
@@ -133,7 +133,11 @@ QString PgServer::start(const QString& database) {
     auto conn = core::PgConnection::connect(configOf(*this, QStringLiteral("postgres")), "test server");
     if (!conn)
         return QString::fromStdString(conn.error().message);
-    if (auto created = conn->exec("CREATE DATABASE " + core::quoteIdent(database.toStdString())); !created)
+    const std::string with = encoding.isEmpty() ? std::string()
+                                                : " ENCODING '" + encoding.toStdString() +
+                                                      "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0";
+    if (auto created = conn->exec("CREATE DATABASE " + core::quoteIdent(database.toStdString()) + with);
+        !created)
         return QString::fromStdString(created.error().message);
     m_database = database;
     return {};

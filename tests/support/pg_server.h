@@ -21,7 +21,8 @@ public:
     PgServer& operator=(const PgServer&) = delete;
 
     // Starts the server and creates `database`; returns an empty string on success, else what went wrong.
-    QString start(const QString& database = QStringLiteral("sluice_test"));
+    // `encoding` other than the server's UTF8 (SQL_ASCII: text may hold any bytes) comes with the C locale.
+    QString start(const QString& database = QStringLiteral("sluice_test"), const QString& encoding = {});
     bool running() const { return m_running; }
 
     QString host() const { return QStringLiteral("127.0.0.1"); }

@@ -52,6 +52,8 @@ public:
                                         " is not valid JSON (cut short, or not UTF-8): " + clip(line));
             m_sink.log(LogLevel::Warn, "connector printed a line that is not JSON: " + clip(line));
             return {};
+        case DecodedLine::Kind::TooDeep:
+            return Error::transient("connector output line " + std::to_string(m_lineNo) + " " + m_line.error);
         case DecodedLine::Kind::Malformed:
             if (m_line.error.rfind("malformed RECORD", 0) == 0 ||
                 m_line.error.rfind("malformed STATE", 0) == 0)

@@ -44,11 +44,12 @@ Status CsvReader::open(const std::string& path) {
         return got.error();
     if (!*got)
         return Error::transient(path + ": the file is empty; a CSV file needs a header row");
-    for (size_t i = 0; i < m_record.fields.size(); ++i)
-        if (!isValidUtf8(m_record.fields[i]))
-            return Error::transient(path + ":" + std::to_string(m_record.line) + ": the name of column " +
-                                    std::to_string(i + 1) + " is not valid UTF-8; save the file as UTF-8");
-    m_header = uniqueNames(m_record.fields);
+    // A name that is not UTF-8 (a header saved as Latin-1) gets U+FFFD for the bytes JSON cannot carry, as
+    // the cells do: discovery and reading both see the names this way.
+    std::vector<std::string> repaired;
+    for (const auto& field : m_record.fields)
+        repaired.push_back(toValidUtf8(field));
+    m_header = uniqueNames(std::vector<std::string_view>(repaired.begin(), repaired.end()));
     return {};
 }
 

@@ -1,5 +1,6 @@
 #include "sources/file/file_row_reader.h"
 
+#include "catalog/text_repair.h"
 #include "sources/file/csv_reader.h"
 #include "sources/file/jsonl_reader.h"
 #include "sources/file/jsonl_row_decoder.h"
@@ -94,18 +95,26 @@ public:
             const int c = m_fieldColumn[f];
             if (c < 0 || fields[f].empty())
                 continue;
-            // Bytes that are not UTF-8 (a file saved in another encoding) are no text: the cell is NULL
-            // and the record says why, rather than the warehouse holding what no JSON can carry.
-            if (!isValidUtf8(fields[f]))
-                nulled(row, c, "SOURCE_SERIALIZATION_ERROR");
-            else if (!parseAs(m_columns[c].type, fields[f], row.values[c]))
+            // Bytes that are not UTF-8 (a file saved in another encoding) are replaced, and the record says
+            // so: JSON output and PostgreSQL refuse them, and the rest of the text is worth keeping.
+            std::string_view cell = fields[f];
+            const bool repaired = !isValidUtf8(cell);
+            if (repaired) {
+                m_repaired.assign(cell);
+                repairUtf8(m_repaired);
+                cell = m_repaired;
+            }
+            if (!parseAs(m_columns[c].type, cell, row.values[c]))
                 nulled(row, c);
+            else if (repaired)
+                noteReplacedBytes(row, m_columns[c].name);
         }
         return true;
     }
 
 private:
     std::vector<int> m_fieldColumn; // header index -> column index, -1 when the stream has no such column
+    std::string m_repaired;
 };
 
 class JsonlRowReader : public FormatRowReader<JsonlReader> {
@@ -119,26 +128,34 @@ public:
         auto got = m_reader.nextLine();
         if (!got.ok() || !*got)
             return got;
-        reset(row);
-        if (m_decoder.decode(m_reader.record().raw, row))
-            return true;
-        // What the fast decoder does not vouch for: nlohmann's verdict and error messages.
-        reset(row);
-        SLUICE_TRY(m_reader.parse(m_object));
-        for (const auto& [key, value] : m_object.items()) {
-            const int c = columnOf(key);
-            if (c < 0)
-                continue;
-            Value v = jsonToValue(value);
-            if (coerceTo(m_columns[c].type, v))
-                row.values[c] = std::move(v);
-            else
-                nulled(row, c);
+        // simdjson first; what it refuses may hold bytes that are not UTF-8 (repaired, then tried again), and
+        // the rest is nlohmann's, whose verdict and error messages are the reference.
+        if (!decodeFast(row) && (!m_reader.repairText() || !decodeFast(row))) {
+            reset(row);
+            SLUICE_TRY(m_reader.parse(m_object));
+            for (const auto& [key, value] : m_object.items()) {
+                const int c = columnOf(key);
+                if (c < 0)
+                    continue;
+                Value v = jsonToValue(value);
+                if (coerceTo(m_columns[c].type, v))
+                    row.values[c] = std::move(v);
+                else
+                    nulled(row, c);
+            }
         }
+        for (const auto& field : m_reader.record().replacedFields)
+            if (const int c = columnOf(field); c >= 0)
+                noteReplacedBytes(row, m_columns[c].name);
         return true;
     }
 
 private:
+    bool decodeFast(Row& row) {
+        reset(row);
+        return m_decoder.decode(m_reader.record().text, row);
+    }
+
     JsonlRowDecoder m_decoder;
     nlohmann::ordered_json m_object;
 };

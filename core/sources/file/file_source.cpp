@@ -89,10 +89,7 @@ Result<std::vector<FileSource::StreamFile>> FileSource::listFiles() const {
             return Error::config(
                 "file source: cannot tell the format of " + m_path +
                 " from its extension (.csv, .jsonl or .ndjson); set `format` to csv or jsonl");
-        if (!isValidUtf8(root.stem().string()))
-            return Error::config("file source: the name of " + m_path +
-                                 " is not valid UTF-8, so it cannot name a stream; rename the file");
-        files.push_back({root.stem().string(), m_path, *format});
+        files.push_back({toValidUtf8(root.stem().string()), m_path, *format});
         return files;
     }
     for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
@@ -101,10 +98,10 @@ Result<std::vector<FileSource::StreamFile>> FileSource::listFiles() const {
         // Hidden files are editors' lock and backup files, not data.
         if (name.empty() || name[0] == '.' || !formatByExtension(p) || !it->is_regular_file(ec))
             continue;
-        if (!isValidUtf8(name))
-            return Error::config("file source: the name of " + p.string() +
-                                 " is not valid UTF-8, so it cannot name a stream; rename the file");
-        files.push_back({p.stem().string(), p.string(), forced ? *forced : *formatByExtension(p)});
+        // A file name that is not UTF-8 names its stream with U+FFFD for the odd bytes; the file is still
+        // read by its real name.
+        files.push_back(
+            {toValidUtf8(p.stem().string()), p.string(), forced ? *forced : *formatByExtension(p)});
     }
     if (ec)
         return Error::config("file source: cannot list " + m_path + ": " + ec.message());

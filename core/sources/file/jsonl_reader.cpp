@@ -1,5 +1,7 @@
 #include "sources/file/jsonl_reader.h"
 
+#include "util/json_text.h"
+
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -62,15 +64,34 @@ Result<bool> JsonlReader::nextLine() {
         const int64_t lineNo = m_line++;
         if (isBlank(line))
             continue;
-        m_record = {offset, lineNo, line};
+        m_record.offset = offset;
+        m_record.line = lineNo;
+        m_record.raw = m_record.text = line;
+        m_record.replacedFields.clear();
         return true;
     }
 }
 
+bool JsonlReader::repairText() {
+    if (m_record.text.data() != m_record.raw.data())
+        return false; // repaired already
+    auto repaired = repairJsonUtf8(m_record.raw);
+    if (!repaired)
+        return false;
+    m_repaired = std::move(repaired->text);
+    m_record.text = m_repaired;
+    m_record.replacedFields = std::move(repaired->fields);
+    return true;
+}
+
 Status JsonlReader::parse(nlohmann::ordered_json& object) const {
     const auto where = [this] { return m_file.path() + ":" + std::to_string(m_record.line) + ": "; };
+    // nlohmann parses without recursion, but renders, copies and compares with it: a record of 100,000
+    // nested arrays parsed fine and then overflowed the stack.
+    if (jsonTooDeep(m_record.text))
+        return Error::transient(where() + "the record is " + jsonTooDeepText());
     try {
-        object = nlohmann::ordered_json::parse(m_record.raw.begin(), m_record.raw.end());
+        object = nlohmann::ordered_json::parse(m_record.text.begin(), m_record.text.end());
     } catch (const nlohmann::ordered_json::parse_error& e) {
         return Error::transient(where() + parseErrorText(e));
     } catch (const nlohmann::ordered_json::exception& e) {

@@ -111,6 +111,7 @@ struct JsonlRowDecoder::Impl {
 };
 
 JsonlRowDecoder::JsonlRowDecoder(std::vector<Column> columns) : m_impl(std::make_unique<Impl>()) {
+    limitDepth(m_impl->parser);
     m_impl->columns = std::move(columns);
     for (size_t i = 0; i < m_impl->columns.size(); ++i)
         m_impl->firstOfName.push_back(

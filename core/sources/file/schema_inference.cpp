@@ -84,7 +84,9 @@ Result<std::vector<Column>> inferJsonlColumns(const std::string& path, size_t li
             return got.error();
         if (!*got)
             break;
-        if (fast.fieldKinds(reader.record().raw, kinds)) {
+        // Keys with bytes that are not UTF-8 name their columns with U+FFFD, as reading them does.
+        if (fast.fieldKinds(reader.record().text, kinds) ||
+            (reader.repairText() && fast.fieldKinds(reader.record().text, kinds))) {
             for (const auto& [key, kind] : kinds)
                 vote(std::string(key), kind);
             continue;

@@ -1,5 +1,6 @@
 #include "sources/http/http_page.h"
 
+#include "util/json_text.h"
 #include "util/logging.h"
 
 #include <map>
@@ -101,6 +102,9 @@ HttpPage::~HttpPage() = default;
 Result<HttpPage> HttpPage::parse(const std::string& body, const std::string& recordsPath,
                                  const std::string& url) {
     auto data = std::make_unique<Data>();
+    // Records are rendered with dump(), which recurses per level: a page nested too deep is refused unparsed.
+    if (jsonTooDeep(body))
+        return Error::config("http source: the response of " + url + " is " + jsonTooDeepText());
     data->body = json::parse(body, nullptr, false);
     if (data->body.is_discarded()) {
         std::string start = body.substr(0, 120);

@@ -38,7 +38,8 @@ std::string positionJson(const HttpPaging& paging, const Position& p) {
     case HttpPaging::Type::Offset:
         return json{{"offset", p.offset}}.dump();
     case HttpPaging::Type::Token:
-        return json{{"token", p.token}}.dump();
+        // A token from a Link header may hold any bytes; the state is JSON.
+        return json{{"token", p.token}}.dump(-1, ' ', false, json::error_handler_t::replace);
     case HttpPaging::Type::None:
         break;
     }

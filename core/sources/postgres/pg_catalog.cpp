@@ -1,6 +1,7 @@
 #include "sources/postgres/pg_catalog.h"
 
 #include "postgres/pg_value.h"
+#include "util/utf8.h"
 
 #include <map>
 
@@ -44,12 +45,12 @@ ColumnType columnTypeOf(std::string_view typeName, char category) {
 }
 
 std::string PgColumn::selectExpr() const {
-    const std::string q = quoteIdent(name);
+    const std::string q = quoteIdent(realName);
     return isArray() ? "to_jsonb(" + q + ")" : q;
 }
 
 std::string PgColumn::orderExpr() const {
-    const std::string q = quoteIdent(name);
+    const std::string q = quoteIdent(realName);
     return category == 'S' ? q + " COLLATE \"C\"" : q;
 }
 
@@ -76,7 +77,9 @@ StreamInfo PgRelation::toStream(const std::string& schema) const {
 
 Result<std::vector<PgRelation>> loadRelations(PgConnection& conn, const std::string& schema,
                                               const std::string& table) {
-    const PgParams params{schema, table.empty() ? PgParam() : PgParam(table)};
+    // A name shown repaired matches no name on the server: it is looked for among all of them.
+    const bool byShownName = table.find("\xEF\xBF\xBD") != std::string::npos;
+    const PgParams params{schema, table.empty() || byShownName ? PgParam() : PgParam(table)};
     auto cols = conn.query(
         "SELECT c.relname, c.relkind, a.attname, bt.typname, bt.typcategory "
         "FROM pg_catalog.pg_class c "
@@ -96,10 +99,12 @@ Result<std::vector<PgRelation>> loadRelations(PgConnection& conn, const std::str
         const std::string rel = cols->get(r, 0);
         auto [it, added] = index.emplace(rel, out.size());
         if (added) {
-            out.push_back({rel, cols->text(r, 1).empty() ? 'r' : cols->text(r, 1)[0], {}, {}});
+            out.push_back(
+                {toValidUtf8(rel), rel, cols->text(r, 1).empty() ? 'r' : cols->text(r, 1)[0], {}, {}});
         }
         PgColumn c;
-        c.name = cols->get(r, 2);
+        c.realName = cols->get(r, 2);
+        c.name = toValidUtf8(c.realName);
         c.typeName = cols->get(r, 3);
         c.category = cols->text(r, 4).empty() ? 'U' : cols->text(r, 4)[0];
         c.type = columnTypeOf(c.typeName, c.category);
@@ -117,7 +122,9 @@ Result<std::vector<PgRelation>> loadRelations(PgConnection& conn, const std::str
         return pgContext(keys.error(), conn.who(), "reading the primary keys of schema `" + schema + "`");
     for (int r = 0; r < keys->rows(); ++r)
         if (auto it = index.find(keys->get(r, 0)); it != index.end())
-            out[it->second].primaryKey.push_back(keys->get(r, 1));
+            out[it->second].primaryKey.push_back(toValidUtf8(keys->get(r, 1)));
+    if (byShownName)
+        std::erase_if(out, [&](const PgRelation& rel) { return rel.name != table; });
     return out;
 }
 

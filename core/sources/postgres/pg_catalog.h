@@ -9,9 +9,13 @@
 
 namespace sluice::core {
 
+// Names in a SQL_ASCII database may be any bytes: `name` is what streams and columns show (U+FFFD for bytes
+// that are not UTF-8), `realName` what SQL quotes.
+
 // One column as the PostgreSQL catalog describes it (domains resolved to their base type).
 struct PgColumn {
     std::string name;
+    std::string realName;
     std::string typeName; // pg_type.typname of the base type: int4, timestamptz, _text, ...
     char category = 'U';  // pg_type.typcategory: A array, S string, N numeric, ...
     ColumnType type = ColumnType::String;
@@ -26,6 +30,7 @@ struct PgColumn {
 // A table, view, materialized view or foreign table of one schema.
 struct PgRelation {
     std::string name;
+    std::string realName;
     char kind = 'r'; // pg_class.relkind
     std::vector<PgColumn> columns;
     std::vector<std::string> primaryKey;
@@ -36,7 +41,7 @@ struct PgRelation {
     StreamInfo toStream(const std::string& schema) const;
 };
 
-// The relations of `schema` the user may read; only `table` when it is not empty.
+// The relations of `schema` the user may read; only the one shown as `table` when it is not empty.
 Result<std::vector<PgRelation>> loadRelations(PgConnection& conn, const std::string& schema,
                                               const std::string& table = {});
 

@@ -1,5 +1,6 @@
 #include "sources/postgres/postgres_source.h"
 
+#include "catalog/text_repair.h"
 #include "sources/cursor_filter.h"
 #include "sources/postgres/pg_catalog.h"
 
@@ -45,7 +46,17 @@ std::unique_ptr<Source> makePostgresSource(const std::string& configJson) {
 Result<PgConnection> PostgresSource::connect() {
     if (!m_config)
         return m_config.error();
-    return PgConnection::connect(*m_config, kWho);
+    auto conn = PgConnection::connect(*m_config, kWho);
+    if (!conn)
+        return conn;
+    // A SQL_ASCII database holds any bytes, and for a UTF8 client the server refuses to send those that are
+    // not UTF-8 ("invalid byte sequence"): such a database is read as it is, and its text repaired here.
+    auto encoding = conn->queryValue("SHOW server_encoding");
+    if (!encoding)
+        return encoding.error();
+    if (encoding.value() && *encoding.value() == "SQL_ASCII")
+        SLUICE_TRY(conn->exec("SET client_encoding = 'SQL_ASCII'"));
+    return conn;
 }
 
 Status PostgresSource::check() {
@@ -97,7 +108,7 @@ Status PostgresSource::readStream(PgConnection& conn, size_t index, const ReadRe
                              "` does not exist or cannot be read by user `" + m_config->user + "`");
     StreamRead sr{conn, sink, index, spec, std::max<int64_t>(request.checkpointInterval, 1)};
     sr.relation = std::move(relations->front());
-    sr.table = qualifiedName(schema, sr.relation.name);
+    sr.table = qualifiedName(schema, sr.relation.realName);
     // The engine asks for the columns it configured; a column dropped since then reads as NULL.
     std::vector<Column> wanted = rs.stream.columns;
     if (wanted.empty())
@@ -155,6 +166,9 @@ Status PostgresSource::deliver(StreamRead& sr, const PgResult& result, int fromR
             }
             row.values.push_back(std::move(v));
         }
+        // A SQL_ASCII database hands out any bytes as text: repaired before the cursor filter and the state
+        // see them, as the sources of files do.
+        repairRowText(row, columns);
         if (sr.filter) {
             // The hash covers the table's columns only, whatever else the query selected.
             bytes.clear();
@@ -248,7 +262,7 @@ Status PostgresSource::readByCtid(StreamRead& sr) {
 Status PostgresSource::readIncremental(StreamRead& sr) {
     CursorFilter& filter = *sr.filter;
     const PgColumn& cursor = *sr.selected[static_cast<size_t>(sr.slot[static_cast<size_t>(sr.cursor)])];
-    const std::string column = quoteIdent(cursor.name);
+    const std::string column = quoteIdent(cursor.realName);
     const std::string ordered = cursor.orderExpr();
 
     // Where this read continues: after a saved position, else at the saved maximum (ties are the filter's).
@@ -266,7 +280,9 @@ Status PostgresSource::readIncremental(StreamRead& sr) {
     }
     auto checkpoint = [&] {
         json p = {{"from", from ? json(*from) : json()}, {"inclusive", inclusive}, {"nulls_done", nullsDone}};
-        return sr.sink.state(sr.index, filter.checkpoint(p.dump()));
+        // `from` keeps the server's bytes for the next query; the state (JSON) carries them repaired.
+        return sr.sink.state(sr.index,
+                             filter.checkpoint(p.dump(-1, ' ', false, json::error_handler_t::replace)));
     };
 
     if (!nullsDone) {

@@ -1,9 +1,11 @@
 #include "sources/sqlite/sqlite_schema.h"
 
 #include "util/logging.h"
+#include "util/utf8.h"
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <spdlog/spdlog.h>
 
 namespace sluice::core {
@@ -22,6 +24,16 @@ bool isSluiceOrInternal(const std::string& name) {
     return startsWith("sqlite_") || startsWith("_airbyte_");
 }
 
+// A shown name for `real` that no earlier name took.
+std::string shownName(const std::string& real, std::set<std::string>& taken) {
+    const std::string base = toValidUtf8(real);
+    std::string name = base;
+    for (int n = 2; taken.count(name); ++n)
+        name = base + "_" + std::to_string(n);
+    taken.insert(name);
+    return name;
+}
+
 Result<std::vector<SqliteColumn>> columnsOf(Database& db, const std::string& table) {
     // table_xinfo lists generated columns too (hidden 2 and 3); hidden 1 are a virtual table's hidden
     // columns.
@@ -30,8 +42,11 @@ Result<std::vector<SqliteColumn>> columnsOf(Database& db, const std::string& tab
         return st.error();
     st->bind(1, table);
     std::vector<SqliteColumn> out;
+    std::set<std::string> taken;
     SLUICE_TRY(forEachRow(*st, [&](const Statement& row) -> Status {
-        out.push_back({row.getText(0), row.getText(1), static_cast<int>(row.getInt(2))});
+        const std::string real = row.getText(0);
+        out.push_back(
+            {shownName(real, taken), real, toValidUtf8(row.getText(1)), static_cast<int>(row.getInt(2))});
         return {};
     }));
     return out;
@@ -56,6 +71,11 @@ const SqliteColumn* SqliteTable::column(const std::string& name) const {
     return nullptr;
 }
 
+bool SqliteTable::hasRealColumn(const std::string& realName) const {
+    return std::any_of(columns.begin(), columns.end(),
+                       [&](const SqliteColumn& c) { return c.realName == realName; });
+}
+
 ColumnType sqliteColumnType(std::string_view declaredType) {
     std::string t(declaredType);
     std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -78,14 +98,16 @@ Result<std::vector<SqliteTable>> listSqliteTables(Database& db) {
     if (!st)
         return st.error();
     std::vector<SqliteTable> tables;
+    std::set<std::string> taken;
     SLUICE_TRY(forEachRow(*st, [&](const Statement& row) -> Status {
         SqliteTable t;
-        t.name = row.getText(0);
-        if (isSluiceOrInternal(t.name))
+        t.realName = row.getText(0);
+        if (isSluiceOrInternal(t.realName))
             return {};
+        t.name = shownName(t.realName, taken);
         t.isView = row.getText(1) == "view";
         const bool withoutRowid = row.getInt(2) != 0;
-        auto columns = columnsOf(db, t.name);
+        auto columns = columnsOf(db, t.realName);
         if (!columns) {
             logger("source")->warn("sqlite source: {} `{}` is left out: {}", t.isView ? "view" : "table",
                                    t.name, columns.error().message);
@@ -94,7 +116,7 @@ Result<std::vector<SqliteTable>> listSqliteTables(Database& db) {
         t.columns = std::move(columns.value());
         if (!t.isView && !withoutRowid)
             for (const char* alias : {"rowid", "_rowid_", "oid"})
-                if (!t.column(alias)) {
+                if (!t.hasRealColumn(alias)) {
                     t.rowidAlias = alias;
                     break;
                 }

@@ -10,8 +10,11 @@
 
 namespace sluice::core {
 
+// Names as SQLite stores them may be any bytes; `name` is what streams, columns and messages show
+// (well-formed UTF-8, made unique), `realName` what SQL quotes to read the source.
 struct SqliteColumn {
     std::string name;
+    std::string realName;
     std::string declaredType;
     int pk = 0; // position in the PRIMARY KEY (1-based), 0 when not part of it
 };
@@ -19,6 +22,7 @@ struct SqliteColumn {
 // A table or view of a source database, as discovery and reads see it.
 struct SqliteTable {
     std::string name;
+    std::string realName;
     bool isView = false;
     // How to name the rowid in SQL: "rowid", "_rowid_" or "oid", whichever no real column shadows. Empty for
     // views, WITHOUT ROWID tables and tables whose columns shadow all three: those cannot resume by rowid.
@@ -26,7 +30,8 @@ struct SqliteTable {
     std::vector<SqliteColumn> columns;
 
     bool hasRowid() const { return !rowidAlias.empty(); }
-    const SqliteColumn* column(const std::string& name) const;
+    const SqliteColumn* column(const std::string& name) const; // by the shown name
+    bool hasRealColumn(const std::string& realName) const;
 };
 
 // The column type for a declared SQL type, after SQLite's affinity rules (INT first, then text types),
@@ -35,6 +40,8 @@ ColumnType sqliteColumnType(std::string_view declaredType);
 
 // The user's tables and views (not sqlite_* internals, not Sluice's own _airbyte_* tables), by name.
 // A view that cannot be described any more (it names a dropped table) is left out with a warning.
+// A name that is not UTF-8 is shown with U+FFFD for its odd bytes, and with a suffix (_2, _3...) should
+// that make it equal to another table's or column's.
 Result<std::vector<SqliteTable>> listSqliteTables(Database& db);
 
 StreamInfo sqliteStreamInfo(const SqliteTable& table);

@@ -1,5 +1,6 @@
 #include "sources/sqlite/sqlite_stream_reader.h"
 
+#include "catalog/text_repair.h"
 #include "sources/cursor_filter.h"
 
 #include <algorithm>
@@ -94,11 +95,13 @@ SqliteStreamReader::SqliteStreamReader(Database& db, const SqliteTable& table, c
                                        size_t index, int64_t checkpointInterval, RecordSink& sink)
     : m_db(db), m_table(table), m_spec(spec), m_index(index),
       m_interval(std::max<int64_t>(checkpointInterval, 1)), m_sink(sink),
-      m_columns(spec.stream.stream.columns), m_from(quoteIdent(table.name)) {
+      m_columns(spec.stream.stream.columns), m_from(quoteIdent(table.realName)) {
     if (m_columns.empty())
         m_columns = sqliteStreamInfo(table).columns;
-    for (const Column& c : m_columns)
-        m_select += (m_select.empty() ? "" : ", ") + (m_table.column(c.name) ? quoteIdent(c.name) : "NULL");
+    for (const Column& c : m_columns) {
+        const SqliteColumn* column = m_table.column(c.name);
+        m_select += (m_select.empty() ? "" : ", ") + (column ? quoteIdent(column->realName) : "NULL");
+    }
 }
 
 std::string SqliteStreamReader::what() const {
@@ -114,9 +117,14 @@ Status SqliteStreamReader::run() {
 Row SqliteStreamReader::toRow(const Statement& st) const {
     Row row;
     row.values.reserve(m_columns.size());
-    for (size_t i = 0; i < m_columns.size(); ++i)
-        row.values.push_back(
-            typed(m_columns[i].type, rawValue(st, static_cast<int>(i)), m_columns[i].name, row.changes));
+    for (size_t i = 0; i < m_columns.size(); ++i) {
+        // SQLite never checks that TEXT is UTF-8: a cell may hold any bytes (a BLOB cast to TEXT).
+        Value raw = rawValue(st, static_cast<int>(i));
+        const bool repaired = repairText(raw);
+        row.values.push_back(typed(m_columns[i].type, std::move(raw), m_columns[i].name, row.changes));
+        if (repaired)
+            noteReplacedBytes(row, m_columns[i].name);
+    }
     return row;
 }
 
@@ -220,7 +228,7 @@ Status SqliteStreamReader::incremental() {
     if (path.size() != 1 || !m_table.column(path[0]))
         return Error::config("sqlite source: the cursor of stream `" + m_table.name +
                              "` must be a column of " + what() + ", not `" + fieldPathToString(path) + "`");
-    const std::string cursor = quoteIdent(path[0]);
+    const std::string cursor = quoteIdent(m_table.column(path[0])->realName);
     const bool keyset = m_table.hasRowid();
     const std::string& rowid = m_table.rowidAlias;
     CursorFilter filter(m_spec.stateJson);
@@ -292,7 +300,12 @@ Status SqliteStreamReader::incremental() {
             return chunk.error();
         for (size_t i = 0; i < chunk->size(); ++i) {
             Fetched& f = (*chunk)[i];
-            const bool pass = filter.offer(f.extra[0], hashValues(f.row.values));
+            // The filter and the state see a cursor that is not UTF-8 repaired, as its record is (the next
+            // sync compares with what the state kept); the next query's position keeps the bytes, or a
+            // chunk ending at such a cursor would be read again.
+            Value repaired = f.extra[0];
+            repairText(repaired);
+            const bool pass = filter.offer(repaired, hashValues(f.row.values));
             if (keyset) {
                 afterCursor = f.extra[0].isNull() ? std::nullopt : std::optional<Value>(f.extra[0]);
                 afterRowid = f.extra[1].i;

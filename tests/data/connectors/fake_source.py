@@ -30,6 +30,8 @@ connector image. Its behaviour comes from its config (all keys optional):
   dump_dir          copy the catalog and state files there, and the config folder's mode
   raw_lines         base64 strings written to stdout as raw bytes (one line each) before the records
   huge_name         N      the first record of each stream has a name of N characters
+  odd_bytes         names end with the byte E9 and meta tags hold a lone FF (not UTF-8), and states
+                    carry the last name: what a connector that writes Latin-1 prints
   leak_secret       print config["password"] on stderr and in a LOG message, as careless connectors do
   password          ignored (a secret for the secrets tests)
 """
@@ -56,8 +58,18 @@ SCHEMA = {
 out = sys.stdout
 
 
+ODD_BYTES = False
+
+
 def emit(msg):
-    out.write(json.dumps(msg, separators=(",", ":")) + "\n")
+    if not ODD_BYTES:
+        out.write(json.dumps(msg, separators=(",", ":")) + "\n")
+        return
+    # Lone surrogates (\udce9) stand for raw bytes: written as such, they make the line not UTF-8.
+    out.flush()
+    line = json.dumps(msg, separators=(",", ":"), ensure_ascii=False) + "\n"
+    sys.stdout.buffer.write(line.encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
 
 
 def now_ms():
@@ -134,6 +146,9 @@ def start_cursors(state):
 
 
 def read(config, catalog, state):
+    global ODD_BYTES
+    ODD_BYTES = bool(config.get("odd_bytes"))
+    last_names = {}
     mode = config.get("state_mode", "stream")
     every = config.get("checkpoint_every", 0)
     statuses = config.get("stream_status", True)
@@ -153,8 +168,11 @@ def read(config, catalog, state):
         elif mode == "legacy":
             emit({"type": "STATE", "state": {"data": {c["name"]: cursors.get(key(c), 0) for c in configured}}})
         else:
+            stream_state = {"cursor": cursors.get(key(d), 0)}
+            if ODD_BYTES:
+                stream_state["last_name"] = last_names.get(key(d), "")
             emit({"type": "STATE", "state": {"type": "STREAM", "stream": {
-                "stream_descriptor": descriptor(d), "stream_state": {"cursor": cursors.get(key(d), 0)}}}})
+                "stream_descriptor": descriptor(d), "stream_state": stream_state}}})
 
     if config.get("garbage_line"):
         out.write("Starting fake source (this line is not JSON)\n")
@@ -185,8 +203,12 @@ def read(config, catalog, state):
                     sleep_forever()
             score = "not a number" if config.get("bad_value") and i == first else i * 1.5
             name = "x" * config["huge_name"] if config.get("huge_name") and i == first else "%s-%d" % (c["name"], i)
+            tags = ["a", "b\udcff"] if ODD_BYTES else ["a", "b"]
+            if ODD_BYTES:
+                name += "\udce9"
+                last_names[k] = name
             data = {"id": i, "name": name, "score": score, "active": i % 2 == 0,
-                    "meta": {"n": i, "tags": ["a", "b"]}, "updated_at": "2024-01-01T00:00:00Z", "extra_field": "x"}
+                    "meta": {"n": i, "tags": tags}, "updated_at": "2024-01-01T00:00:00Z", "extra_field": "x"}
             rec = {"stream": c["name"], "data": data, "emitted_at": now_ms()}
             if c.get("namespace"):
                 rec["namespace"] = c["namespace"]
