@@ -2,6 +2,7 @@
 
 #include "protocol/airbyte_message.h"
 #include "sources/airbyte/child_process.h"
+#include "util/cancel_scope.h"
 #include "util/logging.h"
 
 #include <nlohmann/json.hpp>
@@ -72,6 +73,7 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
     }
     opts.timeoutSeconds = m_timeoutSeconds;
     opts.killGrace = m_killGrace;
+    opts.cancel = CancelScope::current(); // a GUI task's Cancel stops a connector that hangs in check
 
     auto log = logger("source");
     log->info("airbyte: running `{}`",

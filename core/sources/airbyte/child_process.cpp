@@ -251,8 +251,14 @@ Result<ChildProcessExit> runChildProcess(const ChildProcessOptions& options,
     Status failure;
     bool timedOut = false;
     std::optional<Clock::time_point> exitedAt;
+    auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
     while (failure.ok() && (fds[0].fd >= 0 || fds[1].fd >= 0)) {
-        int waitMs = 500; // wakes up now and then to notice an exited child whose pipes stay open
+        if (cancelled()) {
+            failure = Error::cancelled();
+            break;
+        }
+        // Wakes up now and then to notice an exited child whose pipes stay open, or a cancel.
+        int waitMs = options.cancel ? 50 : 500;
         if (timed) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
             if (left.count() <= 0) {
@@ -300,8 +306,12 @@ Result<ChildProcessExit> runChildProcess(const ChildProcessOptions& options,
         return failure.error();
     }
     // Both pipes are closed; a child that lives on without them still honours the timeout.
-    while (timed && !hasExited(pid)) {
-        if (Clock::now() >= deadline) {
+    while ((timed || options.cancel) && !hasExited(pid)) {
+        if (cancelled()) {
+            stop(pid, options.killGrace);
+            return Error::cancelled();
+        }
+        if (timed && Clock::now() >= deadline) {
             stop(pid, options.killGrace);
             return Error::transient("connector timed out after " + std::to_string(options.timeoutSeconds) +
                                     " s");

@@ -2,6 +2,7 @@
 
 #include "util/result.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -16,6 +17,7 @@ struct ChildProcessOptions {
     int timeoutSeconds = 0;                    // whole run; 0: none
     std::chrono::milliseconds killGrace{2000}; // between SIGTERM and SIGKILL
     size_t stderrTailLines = 20;               // kept for error messages
+    const std::atomic<bool>* cancel = nullptr; // set: the run is stopped like a failing handler (Cancelled)
 };
 
 struct ChildProcessExit {
@@ -40,7 +42,8 @@ using StderrLineHandler = std::function<void(std::string_view line)>;
 // Errors: the command cannot be started -> Config ("cannot run connector command `x`: No such file or
 // directory"); the stdout handler returns an error -> the group gets SIGTERM, then SIGKILL after the grace
 // period, and that error is returned; the timeout passes -> the same stop, then Transient
-// ("connector timed out after N s"). A non-zero exit is not an error here: callers decide what it means.
+// ("connector timed out after N s"); `cancel` is set -> the same stop within ~50 ms, then Cancelled. A
+// non-zero exit is not an error here: callers decide what it means.
 Result<ChildProcessExit> runChildProcess(const ChildProcessOptions& options,
                                          const StdoutLineHandler& onStdout,
                                          const StderrLineHandler& onStderr = {});
