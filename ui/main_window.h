@@ -23,6 +23,7 @@ class JobsPanel;
 class RefreshDialog;
 class SettingsPanel;
 class StreamsPanel;
+class TaskBusyBar;
 class TrayNotifier;
 
 // The main window: connections on the left (with a filter), the selected connection's Streams, Jobs,
@@ -44,6 +45,8 @@ public:
     SettingsPanel* settingsPanel() const { return m_settings; }
     QTabWidget* tabs() const { return m_tabs; }
     QLabel* hintLabel() const { return m_hint; }
+    // The status bar's view of the engine's running tasks, with their Cancel button.
+    TaskBusyBar* taskBar() const { return m_taskBar; }
     TrayNotifier* notifier() const { return m_notifier; }
     qint64 selectedConnectionId() const { return m_selectedId; }
     const sluice::core::ConnectionDetails& details() const { return m_details; }
@@ -102,6 +105,7 @@ private:
     GenerationsPanel* m_generations = nullptr;
     SettingsPanel* m_settings = nullptr;
     QLabel* m_statusLabel = nullptr;
+    TaskBusyBar* m_taskBar = nullptr;
     TrayNotifier* m_notifier = nullptr;
     QAction* m_newAction = nullptr;
     QAction* m_editAction = nullptr;
