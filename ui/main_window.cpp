@@ -11,6 +11,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/settings_panel.h"
 #include "widgets/streams_panel.h"
+#include "widgets/task_busy_bar.h"
 #include "widgets/tray_notifier.h"
 
 #include <QApplication>
@@ -101,6 +102,11 @@ void MainWindow::buildLayout() {
     setCentralWidget(splitter);
 
     m_statusLabel = new QLabel;
+    // Every task of the engine that takes a while, wherever it was asked for (dialogs show their own too).
+    constexpr int kShowTasksAfterMs = 300;
+    m_taskBar = new TaskBusyBar(
+        m_engine, [](const core::TaskInfo&) { return true; }, kShowTasksAfterMs);
+    statusBar()->addPermanentWidget(m_taskBar);
     statusBar()->addPermanentWidget(m_statusLabel);
 
     m_logDock = new AppLogDock(this);

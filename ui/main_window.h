@@ -23,6 +23,7 @@ class JobsPanel;
 class RefreshDialog;
 class SettingsPanel;
 class StreamsPanel;
+class TaskBusyBar;
 class TrayNotifier;
 class AppLogDock;
 
@@ -45,6 +46,8 @@ public:
     SettingsPanel* settingsPanel() const { return m_settings; }
     QTabWidget* tabs() const { return m_tabs; }
     QLabel* hintLabel() const { return m_hint; }
+    // The status bar's view of the engine's running tasks, with their Cancel button.
+    TaskBusyBar* taskBar() const { return m_taskBar; }
     TrayNotifier* notifier() const { return m_notifier; }
     AppLogDock* logDock() const { return m_logDock; }
     qint64 selectedConnectionId() const { return m_selectedId; }
@@ -104,6 +107,7 @@ private:
     GenerationsPanel* m_generations = nullptr;
     SettingsPanel* m_settings = nullptr;
     QLabel* m_statusLabel = nullptr;
+    TaskBusyBar* m_taskBar = nullptr;
     TrayNotifier* m_notifier = nullptr;
     AppLogDock* m_logDock = nullptr;
     QAction* m_newAction = nullptr;

@@ -1,5 +1,7 @@
 #include "destinations/generation_diff.h"
 
+#include "util/cancel_scope.h"
+
 namespace sluice::core {
 
 std::string rowKey(const std::vector<Value>& values, const std::vector<int>& keyColumns) {
@@ -44,9 +46,14 @@ Result<GenerationDiff> diffGenerations(const StreamInfo& stream, const std::vect
     auto before = load(from);
     if (!before)
         return before.error();
+    // A destination whose reads cannot be interrupted (PostgreSQL) still stops between the two.
+    if (CancelScope::requested())
+        return Error::cancelled();
     auto after = load(to);
     if (!after)
         return after.error();
+    if (CancelScope::requested())
+        return Error::cancelled();
     return diffGenerations(stream, keyColumns, before.value(), after.value());
 }
 

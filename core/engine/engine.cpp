@@ -7,8 +7,8 @@
 #include "engine/first_start.h"
 #include "engine/job_worker.h"
 #include "engine/stream_choice.h"
+#include "engine/task_runner.h"
 #include "scheduler/scheduler.h"
-#include "sources/source.h"
 #include "store/connection_repository.h"
 #include "store/job_repository.h"
 #include "store/store.h"
@@ -16,10 +16,8 @@
 #include "util/logging.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QTimeZone>
 #include <QTimer>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace sluice::core {
@@ -27,24 +25,6 @@ namespace sluice::core {
 namespace {
 QString q(const std::string& s) {
     return QString::fromStdString(s);
-}
-
-// A connection being edited may not have a name yet: check and discover need only its connectors.
-Result<ConnectionConfig> parseEdited(const QString& text) {
-    const std::string bytes = text.toStdString();
-    if (jsonTooDeep(bytes)) // rendered with dump() below, which recurses per level
-        return Error::invalid("the connection is " + jsonTooDeepText());
-    nlohmann::json root;
-    try {
-        root = nlohmann::json::parse(bytes);
-    } catch (const nlohmann::json::exception& e) {
-        return Error::invalid(std::string("the connection is not valid JSON: ") + e.what());
-    }
-    if (root.is_object() && (!root.contains("name") || root["name"] == ""))
-        root["name"] = "(new connection)";
-    if (root.is_object() && !root.contains("streams"))
-        root["streams"] = nlohmann::json::array();
-    return parseConnectionJson(root.dump(), "connection", "");
 }
 } // namespace
 
@@ -70,14 +50,24 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<RefreshChoice>();
     qRegisterMetaType<RowSet>();
     qRegisterMetaType<QVector<RefreshChoice>>();
+    qRegisterMetaType<TaskInfo>();
 }
 
-Engine::Engine(std::string home, QObject* parent) : QObject(parent), m_home(std::move(home)) {
+// A few workers are enough: a newer question of a kind cancels the older one, so a connector that hangs
+// in check holds one worker at most, and each inspector question another.
+constexpr int kTaskThreads = 6;
+
+Engine::Engine(std::string home, QObject* parent)
+    : QObject(parent), m_home(std::move(home)), m_tasks(new TaskRunner(kTaskThreads, this)) {
     registerEngineMetaTypes();
+    connect(m_tasks, &TaskRunner::started, this, &Engine::taskStarted);
+    connect(m_tasks, &TaskRunner::finished, this, &Engine::taskFinished);
 }
 
-// Workers are cancelled and joined here, on the engine thread, before the store they report into goes.
+// Tasks and job workers are cancelled and joined here, on the engine thread, before the store goes.
 Engine::~Engine() {
+    delete m_tasks;
+    m_tasks = nullptr;
     for (auto& [id, r] : m_running)
         r.worker->cancel();
     m_running.clear();
@@ -187,21 +177,6 @@ void Engine::pollForChanges() {
         refreshConnections();
 }
 
-void Engine::loadConnection(qint64 id) {
-    if (hop([this, id] { loadConnection(id); }) || !ensureStarted())
-        return;
-    ConnectionRepository repo(m_store->db());
-    auto c = repo.get(id);
-    if (!c) {
-        ConnectionDetails d;
-        d.id = id;
-        d.error = q(c.error().message);
-        emit connectionLoaded(d);
-        return;
-    }
-    emit connectionLoaded(connectionDetails(m_store->db(), c.value()));
-}
-
 void Engine::saveConnection(int token, qint64 id, const QString& json, const QStringList& streamSchemas) {
     if (hop([=, this] { saveConnection(token, id, json, streamSchemas); }) || !ensureStarted())
         return;
@@ -251,93 +226,6 @@ void Engine::deleteConnection(qint64 id) {
     }
     emit connectionDeleted(id);
     refreshConnections();
-}
-
-void Engine::checkConnection(int token, const QString& json) {
-    if (hop([this, token, json] { checkConnection(token, json); }))
-        return;
-    CheckResult result;
-    result.token = token;
-    auto c = parseEdited(json);
-    if (!c) {
-        result.sourceMessage = result.destinationMessage = q(c.error().message);
-        emit checkFinished(result);
-        return;
-    }
-    // Connectors' code runs here: what it throws is this answer's failure, not the engine's.
-    Status sourceCheck;
-    catchAll("checking the source", sourceCheck, [&] {
-        auto source = makeSource(c->source.type, c->source.configJson);
-        sourceCheck = source ? source.value()->check() : Status(source.error());
-    });
-    result.sourceOk = sourceCheck.ok();
-    result.sourceMessage =
-        sourceCheck ? QStringLiteral("The source answered.") : q(sourceCheck.error().message);
-    Status destCheck;
-    catchAll("checking the destination", destCheck, [&] {
-        auto dest = makeDestinationFor(*c);
-        destCheck = dest ? dest.value()->check() : Status(dest.error());
-    });
-    result.destinationOk = destCheck.ok();
-    result.destinationMessage =
-        destCheck ? QStringLiteral("The destination is writable.") : q(destCheck.error().message);
-    emit checkFinished(result);
-}
-
-void Engine::discoverStreams(int token, const QString& json) {
-    if (hop([this, token, json] { discoverStreams(token, json); }))
-        return;
-    DiscoverResult result;
-    result.token = token;
-    auto c = parseEdited(json);
-    Result<std::vector<StreamInfo>> streams = Error::internal("discovery did not run");
-    Status failure;
-    if (!catchAll("discovering the source", failure, [&] {
-            auto source = c ? makeSource(c->source.type, c->source.configJson)
-                            : Result<std::unique_ptr<Source>>(c.error());
-            streams = source ? source.value()->discover() : Result<std::vector<StreamInfo>>(source.error());
-        }))
-        streams = failure.error();
-    if (!streams) {
-        result.error = q(streams.error().message);
-    } else {
-        for (const auto& info : streams.value()) {
-            const ConfiguredStreamConfig* configured = c->findStream(info.name, info.ns);
-            ConfiguredStreamConfig config = configured ? *configured : defaultStreamConfig(info);
-            result.streams.push_back(streamRowOf(info, true, config));
-        }
-    }
-    emit discoverFinished(result);
-}
-
-void Engine::exportCsv(const QString& path, const RowSet& rows) {
-    if (hop([this, path, rows] { exportCsv(path, rows); }))
-        return;
-    auto field = [](const QString& v) {
-        if (!v.contains(QLatin1Char(',')) && !v.contains(QLatin1Char('"')) &&
-            !v.contains(QLatin1Char('\n')) && !v.contains(QLatin1Char('\r')))
-            return v;
-        QString quoted = v;
-        quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-        return QLatin1Char('"') + quoted + QLatin1Char('"');
-    };
-    auto line = [&](const QStringList& cells) {
-        QStringList out;
-        for (const auto& c : cells)
-            out << field(c);
-        return out.join(QLatin1Char(',')) + QStringLiteral("\r\n");
-    };
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        emit exportFinished(path, file.errorString());
-        return;
-    }
-    QString text = line(rows.columns);
-    for (const auto& r : rows.rows)
-        text += line(r);
-    const QByteArray bytes = text.toUtf8();
-    const bool ok = file.write(bytes) == bytes.size() && file.flush();
-    emit exportFinished(path, ok ? QString() : file.errorString());
 }
 
 void Engine::reportUnexpected(const Error& error) {

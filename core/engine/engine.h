@@ -4,6 +4,7 @@
 #include "engine/job_types.h"
 #include "util/catch_all.h"
 #include "util/fault_injection.h"
+#include "engine/task_types.h"
 
 #include <QObject>
 #include <QThread>
@@ -19,11 +20,14 @@ namespace sluice::core {
 class JobWorker;
 class Scheduler;
 class Store;
+class TaskRunner;
 class WallClock;
 
 // The engine: lives on its own thread. Every public slot may be called from any thread (it re-queues
-// itself onto the engine thread) and answers with signals carrying plain values. Jobs do not run on the
-// engine thread: each runs on a worker thread of its own, so the engine keeps answering while they run.
+// itself onto the engine thread) and answers with signals carrying plain values. Nothing slow runs on the
+// engine thread: each job runs on a worker thread of its own, and every question that waits on a connector
+// or a big query (check, discover, a connection's row counts, the inspector's queries, CSV export) runs as
+// a cancellable task on a worker (taskStarted, taskFinished, cancelTask), so the engine keeps answering.
 class Engine : public QObject {
     Q_OBJECT
 public:
@@ -40,14 +44,18 @@ public slots:
     // How often the scheduler looks for due connections (default 15 s); 0 stops scheduling.
     void setSchedulerInterval(int milliseconds);
 
+    // Answers with connectionLoaded (a task: it counts the rows in the destination).
     void loadConnection(qint64 id);
     // Creates (id 0) or updates a connection from its JSON (SPEC §7). `streamSchemas` are discovered streams
     // (catalog JSON) remembered for streams that were never synced, so their columns are known at once.
     void saveConnection(int token, qint64 id, const QString& json, const QStringList& streamSchemas = {});
     void deleteConnection(qint64 id);
-    // Runs check() of the source and the destination of a connection being edited (its JSON).
+    // Runs check() of the source and the destination of a connection being edited (its JSON), as a task.
     void checkConnection(int token, const QString& json);
     void discoverStreams(int token, const QString& json);
+    // Stops a task (taskStarted gave its id): it ends with taskFinished (cancelled) and no answer. A newer
+    // question of the same kind (another stream's generations, another check) cancels the older one too.
+    void cancelTask(qint64 taskId);
 
     void startSync(qint64 connectionId);
     // One job per kind chosen (retain, then remove, then clear), one after the other.
@@ -58,6 +66,7 @@ public slots:
 
     void loadJobs(qint64 connectionId);
     void loadJobDetails(qint64 jobId);
+    // The inspector's questions, each a task answered by its signal (generationsLoaded, ...).
     void loadGenerations(qint64 connectionId, const QString& stream);
     void loadAggregate(qint64 connectionId, const QString& stream, const QString& column);
     void loadDiff(qint64 connectionId, const QString& stream, qint64 from, qint64 to);
@@ -89,6 +98,10 @@ signals:
     void refreshPreviewLoaded(const sluice::core::RefreshPreview& preview);
     void exportFinished(const QString& path, const QString& error);
     void errorOccurred(const QString& message);
+
+    // A task began or ended (status succeeded, failed, cancelled): the GUI shows what runs and can cancel it.
+    void taskStarted(const sluice::core::TaskInfo& task);
+    void taskFinished(const sluice::core::TaskInfo& task);
 
 private:
     struct Running {
@@ -126,8 +139,10 @@ private:
     void finishJob(qint64 connectionId, Running& running);
     void schedulerTick();
     // Answers an inspector question about a connection with `make(connection)`, or with the error.
-    template <typename Report, typename Make>
-    void answerFor(qint64 connectionId, void (Engine::*signal)(const Report&), Make&& make);
+    // Runs `work` (returning an Answer) as a task; `deliver(answer)` on the engine thread unless cancelled.
+    // `blank` is the answer a failed task gives, with the failure as its error.
+    template <typename Answer, typename Work, typename Deliver>
+    void runTask(TaskInfo info, const QString& supersedeKey, Answer blank, Work&& work, Deliver deliver);
 
     std::string m_home;
     std::unique_ptr<Store> m_store;
@@ -138,7 +153,8 @@ private:
     int64_t m_lastDataVersion = -1;
     std::unique_ptr<WallClock> m_clock;
     std::unique_ptr<Scheduler> m_scheduler;
-    std::map<qint64, Running> m_running;               // by connection id
+    TaskRunner* m_tasks = nullptr;       // a child: it moves to the engine thread with the engine
+    std::map<qint64, Running> m_running; // by connection id
     std::map<qint64, std::deque<JobRequest>> m_queued; // refresh jobs waiting for the running one
 };
 

@@ -1,5 +1,5 @@
 // The engine's jobs: starting them on worker threads, collecting their progress, the scheduler, and the
-// read-only questions the GUI asks about jobs and generations.
+// quick questions the GUI asks about jobs (answered on the engine thread).
 #include "engine/engine.h"
 #include "engine/engine_queries.h"
 #include "engine/job_planner.h"
@@ -242,48 +242,6 @@ void Engine::loadJobDetails(qint64 jobId) {
     if (hop([this, jobId] { loadJobDetails(jobId); }) || !ensureStarted())
         return;
     emit jobDetailsLoaded(jobDetails(m_store->db(), jobId));
-}
-
-template <typename Report, typename Make>
-void Engine::answerFor(qint64 connectionId, void (Engine::*signal)(const Report&), Make&& make) {
-    ConnectionRepository repo(m_store->db());
-    auto c = repo.get(connectionId);
-    if (!c) {
-        Report r;
-        r.connectionId = connectionId;
-        r.error = q(c.error().message);
-        emit(this->*signal)(r);
-        return;
-    }
-    emit(this->*signal)(make(c.value()));
-}
-
-void Engine::loadGenerations(qint64 connectionId, const QString& stream) {
-    if (hop([=, this] { loadGenerations(connectionId, stream); }) || !ensureStarted())
-        return;
-    answerFor(connectionId, &Engine::generationsLoaded,
-              [&](const ConnectionConfig& c) { return generationsReport(m_store->db(), c, stream); });
-}
-
-void Engine::loadAggregate(qint64 connectionId, const QString& stream, const QString& column) {
-    if (hop([=, this] { loadAggregate(connectionId, stream, column); }) || !ensureStarted())
-        return;
-    answerFor(connectionId, &Engine::aggregateLoaded,
-              [&](const ConnectionConfig& c) { return aggregateReport(m_store->db(), c, stream, column); });
-}
-
-void Engine::loadDiff(qint64 connectionId, const QString& stream, qint64 from, qint64 to) {
-    if (hop([=, this] { loadDiff(connectionId, stream, from, to); }) || !ensureStarted())
-        return;
-    answerFor(connectionId, &Engine::diffLoaded,
-              [&](const ConnectionConfig& c) { return diffReport(m_store->db(), c, stream, from, to); });
-}
-
-void Engine::loadRefreshPreview(qint64 connectionId, const QStringList& streams) {
-    if (hop([=, this] { loadRefreshPreview(connectionId, streams); }) || !ensureStarted())
-        return;
-    answerFor(connectionId, &Engine::refreshPreviewLoaded,
-              [&](const ConnectionConfig& c) { return refreshPreview(m_store->db(), c, streams); });
 }
 
 } // namespace sluice::core

@@ -8,8 +8,9 @@ namespace sluice::core {
 
 class Database;
 
-// What the GUI asks of Sluice's database and the destinations, as plain values. Run on the engine thread
-// with the engine's own connection; never on the GUI thread.
+// What the GUI asks of Sluice's database and the destinations, as plain values. The summaries and job
+// lists run on the engine thread with its connection; the rest (row counts, the inspector's queries) run in
+// the engine's tasks, each with a connection of its own; never on the GUI thread.
 
 // Status (running, needs attention, failed, refresh pending, idle), last sync and schedule. Next run and
 // progress are the engine's to add: it owns the scheduler and the running jobs.

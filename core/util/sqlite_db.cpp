@@ -1,8 +1,19 @@
 #include "util/sqlite_db.h"
 
+#include "util/cancel_scope.h"
+
 #include <sqlite3.h>
 
 namespace sluice::core {
+
+namespace {
+// Called by SQLite every kProgressSteps virtual machine steps of a statement: non-zero interrupts it.
+// The flag is read at each call (not captured at open), so a connection never points at a gone task.
+constexpr int kProgressSteps = 1000;
+int interruptWhenCancelled(void*) {
+    return CancelScope::requested() ? 1 : 0;
+}
+} // namespace
 
 Database::~Database() {
     if (m_db)
@@ -36,6 +47,9 @@ Result<Database> Database::open(const std::string& path, Mode mode, int busyTime
     db.m_path = path;
     sqlite3_busy_timeout(db.m_db, busyTimeoutMs);
     sqlite3_extended_result_codes(db.m_db, 1);
+    // A connection opened by a cancellable task (a diff of two big generations) stops when it is cancelled.
+    if (CancelScope::current())
+        sqlite3_progress_handler(db.m_db, kProgressSteps, &interruptWhenCancelled, nullptr);
     return db;
 }
 

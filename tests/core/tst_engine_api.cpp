@@ -6,29 +6,18 @@
 #include "store/job_repository.h"
 #include "store/state_repository.h"
 #include "store/store.h"
+#include "test_support.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace sluice::core;
+using sluice::test::createConnection;
 
 namespace {
 template <typename T> T lastArg(QSignalSpy& spy, int index = 0) {
     return spy.last().at(index).value<T>();
-}
-
-qint64 createConnection(const QString& home, const QString& json) {
-    auto store = Store::openInHome(home.toStdString());
-    if (!store)
-        qFatal("%s", store.error().message.c_str());
-    auto c = parseConnectionJson(json.toStdString(), "test", home.toStdString());
-    if (!c)
-        qFatal("%s", c.error().message.c_str());
-    ConnectionRepository repo(store->db());
-    const qint64 id = repo.create(c.value()).value();
-    (void)initialiseHome(store->db(), home.toStdString()); // a home with a connection gets no demo
-    return id;
 }
 
 // An engine on a fresh home, and the demo connection its first start created.
@@ -199,7 +188,7 @@ private slots:
         QCOMPARE(started.count(), 1);
     }
 
-    void exportsCsvOnTheEngineThread() {
+    void exportsCsvInATask() {
         QTemporaryDir home;
         EngineThread thread(home.path().toStdString());
         QSignalSpy done(thread.engine(), &Engine::exportFinished);

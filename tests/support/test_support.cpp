@@ -1,5 +1,9 @@
 #include "test_support.h"
 
+#include "config/connection_config.h"
+#include "engine/first_start.h"
+#include "store/connection_repository.h"
+#include "store/store.h"
 #include "util/sqlite_db.h"
 
 #include <QDir>
@@ -7,10 +11,36 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QtTest>
+#include <cerrno>
+#include <csignal>
 
 namespace sluice::test {
 
 QString dataPath(const QString& relative) { return qEnvironmentVariable("SLUICE_TEST_DATA") + "/" + relative; }
+
+qint64 createConnection(const QString& home, const QString& json) {
+    auto store = core::Store::openInHome(home.toStdString());
+    if (!store)
+        qFatal("%s", store.error().message.c_str());
+    auto c = core::parseConnectionJson(json.toStdString(), "test", home.toStdString());
+    if (!c)
+        qFatal("%s", c.error().message.c_str());
+    core::ConnectionRepository repo(store->db());
+    auto id = repo.create(c.value());
+    if (!id)
+        qFatal("%s", id.error().message.c_str());
+    (void)core::initialiseHome(store->db(), home.toStdString());
+    return id.value();
+}
+
+qint64 pidInFile(const QString& pidFile) {
+    QFile f(pidFile);
+    return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
+}
+
+bool processGone(qint64 pid) {
+    return pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
 
 QString writeFile(const QString& path, const QByteArray& content) {
     QFileInfo info(path);

@@ -11,6 +11,7 @@
 #include "models/stream_table_model.h"
 #include "store/connection_repository.h"
 #include "store/store.h"
+#include "test_support.h"
 #include "widgets/streams_panel.h"
 
 #include <QAbstractButton>
@@ -24,21 +25,6 @@
 #include <memory>
 
 namespace sluice::test {
-
-// Creates a connection in a home before the GUI starts (what `sluicectl connection create` does); the home
-// then counts as initialised, so no demo is added. Returns the id.
-inline qint64 createConnection(const QString& home, const QString& json) {
-    auto store = core::Store::openInHome(home.toStdString());
-    if (!store)
-        qFatal("%s", store.error().message.c_str());
-    auto c = core::parseConnectionJson(json.toStdString(), "test", home.toStdString());
-    if (!c)
-        qFatal("%s", c.error().message.c_str());
-    core::ConnectionRepository repo(store->db());
-    const qint64 id = repo.create(c.value()).value();
-    (void)core::initialiseHome(store->db(), home.toStdString());
-    return id;
-}
 
 // A demo connection whose users stream has `mode` (sync_mode, destination_sync_mode).
 inline QString demoJson(const QString& home, const QString& name, const QString& syncMode,

@@ -8,6 +8,7 @@
 #include "models/stream_table_model.h"
 #include "widgets/spec_form.h"
 #include "widgets/stream_delegate.h"
+#include "widgets/task_busy_bar.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -20,7 +21,6 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTableView>
@@ -62,7 +62,14 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
       m_sourceForm(new SpecForm), m_destinationForm(new SpecForm), m_streams(new StreamTableModel(this)),
       m_streamView(new QTableView), m_test(new QPushButton(tr("&Test connection"))),
       m_discover(new QPushButton(tr("&Discover streams"))), m_save(new QPushButton(tr("&Save"))),
-      m_busy(new QProgressBar), m_checkResult(new QLabel), m_message(new QLabel) {
+      m_busy(new TaskBusyBar(
+          engine,
+          [this](const core::TaskInfo& t) {
+              return t.token == m_token &&
+                     (t.kind == core::TaskKind::Check || t.kind == core::TaskKind::Discover);
+          },
+          0)),
+      m_checkResult(new QLabel), m_message(new QLabel) {
     setWindowTitle(existing ? tr("Edit connection %1").arg(existing->name) : tr("New connection"));
     m_name->setAccessibleName(tr("Connection name"));
     m_name->setPlaceholderText(tr("e.g. sales"));
@@ -77,10 +84,6 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
     m_streamView->horizontalHeader()->setStretchLastSection(true);
     for (int c = StreamTableModel::kFirstStatusColumn; c < StreamTableModel::ColumnCount; ++c)
         m_streamView->hideColumn(c);
-    m_busy->setRange(0, 0); // busy: check and discover give no percentage
-    m_busy->setMaximumWidth(120);
-    m_busy->setAccessibleName(tr("Working"));
-    m_busy->hide();
     m_checkResult->setWordWrap(true);
     m_checkResult->setTextFormat(Qt::RichText);
     m_message->setWordWrap(true);
@@ -126,6 +129,7 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
     connect(e, &core::Engine::checkFinished, this, &ConnectionDialog::onChecked);
     connect(e, &core::Engine::discoverFinished, this, &ConnectionDialog::onDiscovered);
     connect(e, &core::Engine::connectionSaved, this, &ConnectionDialog::onSaved);
+    connect(m_busy, &TaskBusyBar::taskEnded, this, &ConnectionDialog::onTaskEnded);
 
     if (existing) {
         m_id = existing->id;
@@ -147,6 +151,10 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
         m_destinationForm->setValues({{"path", m_engine->home() + QStringLiteral("/warehouse.sqlite")}});
     }
     updateState();
+}
+
+ConnectionDialog::~ConnectionDialog() {
+    m_busy->cancel();
 }
 
 void ConnectionDialog::onSourceTypeChanged() {
@@ -176,9 +184,10 @@ QString ConnectionDialog::connectionJson() const {
 }
 
 void ConnectionDialog::setBusy(const QString& what) {
-    m_busy->setVisible(!what.isEmpty());
     if (!what.isEmpty())
         m_checkResult->setText(what);
+    if (what.isEmpty())
+        m_busy->clearPending();
     m_test->setEnabled(what.isEmpty());
     m_discover->setEnabled(what.isEmpty());
 }
@@ -186,7 +195,17 @@ void ConnectionDialog::setBusy(const QString& what) {
 void ConnectionDialog::testConnection() {
     m_token = m_engine->nextToken();
     setBusy(tr("Testing the connection…"));
+    m_busy->setPending(core::taskTitle(core::TaskKind::Check));
     m_engine->engine()->checkConnection(m_token, connectionJson());
+}
+
+void ConnectionDialog::onTaskEnded(const sluice::core::TaskInfo& task) {
+    if (task.token != m_token || task.status != core::TaskStatus::Cancelled)
+        return; // an answer comes with the others
+    setBusy({});
+    m_checkResult->setText(task.kind == core::TaskKind::Check
+                               ? tr("Test cancelled: the connector was stopped.")
+                               : tr("Discovery cancelled: the connector was stopped."));
 }
 
 void ConnectionDialog::onChecked(const sluice::core::CheckResult& r) {
@@ -205,6 +224,7 @@ void ConnectionDialog::onChecked(const sluice::core::CheckResult& r) {
 void ConnectionDialog::discover() {
     m_token = m_engine->nextToken();
     setBusy(tr("Discovering the streams…"));
+    m_busy->setPending(core::taskTitle(core::TaskKind::Discover));
     m_engine->engine()->discoverStreams(m_token, connectionJson());
 }
 

@@ -1,13 +1,13 @@
 #pragma once
 
 #include "engine/engine_types.h"
+#include "engine/task_types.h"
 
 #include <QDialog>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QTableView;
 
@@ -16,16 +16,20 @@ namespace sluice::ui {
 class EngineBridge;
 class SpecForm;
 class StreamTableModel;
+class TaskBusyBar;
 
 // New or edit connection: source and destination types with forms generated from their specs, "Test
-// connection" (check, on the engine thread), "Discover" (loads the streams), the streams with their modes,
-// and a name. Saved through the engine, which validates it like a connection file.
+// connection" (check) and "Discover" (loads the streams), each a task of the engine that a Cancel button
+// stops (a connector that hangs), the streams with their modes, and a name. Saved through the engine,
+// which validates it like a connection file.
 class ConnectionDialog : public QDialog {
     Q_OBJECT
 public:
     // `existing` null: a new connection.
     ConnectionDialog(EngineBridge* engine, const sluice::core::ConnectionDetails* existing,
                      QWidget* parent = nullptr);
+    // A check or discover still running is cancelled: nobody waits for its answer any more.
+    ~ConnectionDialog() override;
 
     QLineEdit* nameEdit() const { return m_name; }
     QComboBox* sourceType() const { return m_sourceType; }
@@ -37,7 +41,8 @@ public:
     QPushButton* discoverButton() const { return m_discover; }
     QPushButton* saveButton() const { return m_save; }
     QLabel* checkResult() const { return m_checkResult; }
-    QProgressBar* busyIndicator() const { return m_busy; }
+    // Shows the running check or discover with its Cancel button.
+    TaskBusyBar* busyIndicator() const { return m_busy; }
     qint64 savedId() const { return m_savedId; }
     // The connection as the engine will read it (SPEC §7 format).
     QString connectionJson() const;
@@ -53,6 +58,7 @@ private:
     void onChecked(const sluice::core::CheckResult& result);
     void onDiscovered(const sluice::core::DiscoverResult& result);
     void onSaved(const sluice::core::SaveResult& result);
+    void onTaskEnded(const sluice::core::TaskInfo& task);
     void setBusy(const QString& what);
     void updateState();
 
@@ -69,7 +75,7 @@ private:
     QPushButton* m_test;
     QPushButton* m_discover;
     QPushButton* m_save;
-    QProgressBar* m_busy;
+    TaskBusyBar* m_busy;
     QLabel* m_checkResult;
     QLabel* m_message;
     int m_token = 0;

@@ -4,6 +4,7 @@
 #include "engine_bridge.h"
 #include "format.h"
 #include "models/generation_models.h"
+#include "widgets/task_busy_bar.h"
 #include "widgets/views.h"
 
 #include <QBarCategoryAxis>
@@ -33,6 +34,18 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     m_stream->setMinimumContentsLength(16);
     auto* reloadButton = new QPushButton(tr("Reload"));
     m_header = new QLabel;
+    // Quick answers (most of them) never show here; a diff or a count over millions of rows does.
+    constexpr int kShowAfterMs = 300;
+    m_busy = new TaskBusyBar(
+        m_engine,
+        [this](const core::TaskInfo& t) {
+            using core::TaskKind;
+            return t.kind == TaskKind::ExportCsv ||
+                   (t.connectionId == m_connectionId &&
+                    (t.kind == TaskKind::Generations || t.kind == TaskKind::Aggregate ||
+                     t.kind == TaskKind::Diff));
+        },
+        kShowAfterMs);
     auto* bar = new QHBoxLayout;
     auto* streamLabel = new QLabel(tr("&Stream:"));
     streamLabel->setBuddy(m_stream);
@@ -41,6 +54,7 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     bar->addWidget(reloadButton);
     bar->addSpacing(12);
     bar->addWidget(m_header, 1);
+    bar->addWidget(m_busy);
 
     m_generationView = makeTableView(m_generations, tr("Generations"), false);
     m_chart = new QChart;
@@ -82,6 +96,7 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     connect(e, &core::Engine::generationsLoaded, this, &GenerationsPanel::onGenerations);
     connect(e, &core::Engine::aggregateLoaded, this, &GenerationsPanel::onAggregate);
     connect(e, &core::Engine::diffLoaded, this, &GenerationsPanel::onDiff);
+    connect(m_busy, &TaskBusyBar::taskEnded, this, &GenerationsPanel::onTaskEnded);
     connect(e, &core::Engine::exportFinished, this, [this](const QString& path, const QString& error) {
         m_staleSummary->setText(error.isEmpty() ? tr("Exported to %1").arg(path)
                                                 : tr("Export to %1 failed: %2").arg(path, error));
@@ -326,12 +341,34 @@ void GenerationsPanel::onDiff(const sluice::core::DiffReport& r) {
     m_diff->setRowSet(diffRows(r));
 }
 
+// A question the user cancelled gets no answer: say so where the answer would have been.
+void GenerationsPanel::onTaskEnded(const sluice::core::TaskInfo& task) {
+    if (task.status != core::TaskStatus::Cancelled)
+        return;
+    switch (task.kind) {
+    case core::TaskKind::Generations:
+        m_header->setText(tr("Loading the generations was cancelled: press Reload to try again."));
+        break;
+    case core::TaskKind::Aggregate:
+        m_aggregateMessage->setText(tr("The aggregate was cancelled."));
+        break;
+    case core::TaskKind::Diff:
+        m_diffSummary->setText(tr("The comparison was cancelled."));
+        break;
+    case core::TaskKind::ExportCsv:
+        m_staleSummary->setText(tr("The export was cancelled."));
+        break;
+    default:
+        break;
+    }
+}
+
 void GenerationsPanel::exportStale() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export stale rows"), QStringLiteral("%1-stale.csv").arg(stream()), tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
-    m_engine->engine()->exportCsv(path, m_stale->rowSet()); // written on the engine thread
+    m_engine->engine()->exportCsv(path, m_stale->rowSet()); // written by a task of the engine
 }
 
 } // namespace sluice::ui

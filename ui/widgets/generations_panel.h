@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/engine_types.h"
+#include "engine/task_types.h"
 
 #include <QWidget>
 
@@ -18,10 +19,13 @@ class AggregateModel;
 class EngineBridge;
 class GenerationModel;
 class RowSetModel;
+class TaskBusyBar;
 
 // The Generations tab, per stream: the generations (who made each and why, rows written and still
 // visible) with a bar chart, an aggregate of a numeric column per generation, a diff between two
 // generations by primary key, and the stale rows (keys not seen in the current generation), as CSV too.
+// Each question is a task of the engine: a slow one (a diff of two big generations) shows in a busy bar
+// with a Cancel button.
 class GenerationsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -42,6 +46,7 @@ public:
     QComboBox* diffTo() const { return m_to; }
     QLabel* diffSummary() const { return m_diffSummary; }
     QLabel* staleSummary() const { return m_staleSummary; }
+    TaskBusyBar* busyBar() const { return m_busy; }
 
 public slots:
     void runDiff();
@@ -52,6 +57,7 @@ private:
     void onGenerations(const sluice::core::GenerationsReport& report);
     void onAggregate(const sluice::core::AggregateReport& report);
     void onDiff(const sluice::core::DiffReport& report);
+    void onTaskEnded(const sluice::core::TaskInfo& task);
     void updateChart();
     void updateColumns();
     QWidget* buildAggregateTab();
@@ -78,6 +84,7 @@ private:
     QLabel* m_diffSummary;
     QLabel* m_staleSummary;
     QPushButton* m_export;
+    TaskBusyBar* m_busy;
 };
 
 } // namespace sluice::ui

@@ -2,6 +2,7 @@
 
 #include "protocol/airbyte_message.h"
 #include "sources/airbyte/run_dir.h"
+#include "util/cancel_scope.h"
 #include "util/logging.h"
 
 #include <nlohmann/json.hpp>
@@ -80,7 +81,10 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
         opts.args.insert(opts.args.end(), {"--config", *path});
     }
     opts.timeoutSeconds = m_timeoutSeconds;
-    opts.stopRequested = stopCheck();
+    // A job's cancel, or a GUI task's Cancel (a connector that hangs in check), stops the run.
+    opts.stopRequested = [jobStop = stopCheck(), task = CancelScope::current()] {
+        return (task && task->load(std::memory_order_relaxed)) || (jobStop && jobStop());
+    };
     opts.killGrace = m_killGrace;
 
     auto log = logger("source");

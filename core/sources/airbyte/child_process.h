@@ -2,6 +2,7 @@
 
 #include "util/result.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>

@@ -13,6 +13,7 @@ connector image. Its behaviour comes from its config (all keys optional):
   trace_error       {"failure_type", "message"}: emit a TRACE ERROR after the records and exit 1
   undeclared_record emit a record for stream "ghost" first
   sleep_after       N      sleep forever after N records (-1: never)
+  sleep_in          "check" | "discover": sleep forever in that command, printing nothing (a hung connector)
   ignore_sigterm    ignore SIGTERM (only SIGKILL stops it)
   stderr_bytes      N      write N bytes to stderr before the records
   bad_value         the first record of each stream has a score that is not a number
@@ -303,6 +304,9 @@ def main():
         sys.stderr.write("fake source: connecting with password %s\n" % config.get("password"))
         sys.stderr.flush()
         emit({"type": "LOG", "log": {"level": "WARN", "message": "password is %s" % config.get("password")}})
+    if config.get("sleep_in") == command:
+        while True:
+            time.sleep(3600)
     if command == "check":
         check(config)
     elif command == "discover":
