@@ -4,6 +4,8 @@
 #include "scheduler/cron_expression.h"
 #include "util/logging.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -29,7 +31,8 @@ Result<FieldPath> parsePath(const json& v, const std::string& where, const std::
         return path;
     }
     if (!v.is_array())
-        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " + describeJsonType(v));
+        return Error::invalid(where + ": `" + key + "` must be a list of field names, found " +
+                              describeJsonType(v));
     for (const auto& p : v) {
         if (!p.is_string())
             return Error::invalid(where + ": `" + key + "` must contain field names (strings), found " +
@@ -72,15 +75,17 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
                               ".sync_mode` (expected full_refresh or incremental)");
     auto destMode = parseDestinationSyncMode(dm);
     if (!destMode)
-        return Error::invalid(where + ": unknown destination sync mode `" + dm + "` at `" + at +
-                              ".destination_sync_mode` (expected overwrite, overwrite_dedup, append or append_dedup)");
+        return Error::invalid(
+            where + ": unknown destination sync mode `" + dm + "` at `" + at +
+            ".destination_sync_mode` (expected overwrite, overwrite_dedup, append or append_dedup)");
     out.mode = {*syncMode, *destMode};
     if (!isSupportedMode(out.mode)) {
         std::string labels;
         for (const auto& m : allStreamModes())
             labels += (labels.empty() ? "" : "; ") + m.label();
-        return Error::invalid(where + ": `" + at + "` combines sync_mode " + sm + " with destination_sync_mode " +
-                              dm + ", which is not a mode Sluice offers (expected one of: " + labels + ")");
+        return Error::invalid(where + ": `" + at + "` combines sync_mode " + sm +
+                              " with destination_sync_mode " + dm +
+                              ", which is not a mode Sluice offers (expected one of: " + labels + ")");
     }
     if (s.contains("cursor_field") && !s["cursor_field"].is_null()) {
         auto p = parsePath(s["cursor_field"], where, at + ".cursor_field");
@@ -91,7 +96,8 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
     if (s.contains("primary_key") && !s["primary_key"].is_null()) {
         const json& pk = s["primary_key"];
         if (!pk.is_array())
-            return Error::invalid(where + ": `" + at + ".primary_key` must be a list of field paths, like [[\"id\"]]");
+            return Error::invalid(where + ": `" + at +
+                                  ".primary_key` must be a list of field paths, like [[\"id\"]]");
         for (size_t i = 0; i < pk.size(); ++i) {
             auto p = parsePath(pk[i], where, at + ".primary_key[" + std::to_string(i) + "]");
             if (!p)
@@ -108,24 +114,39 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
         return out;
     if (!j.is_object())
         return Error::invalid(where + ": `settings` must be an object, found " + describeJsonType(j));
-    static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy", "schedule",
-                                                   "retry"};
+    static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy",
+                                                   "schedule", "retry", "prefix"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
-            return Error::invalid(where + ": unknown key `settings." + it.key() +
-                                  "` (expected state_checkpoint_interval, schema_change_policy, schedule or retry)");
+            return Error::invalid(
+                where + ": unknown key `settings." + it.key() +
+                "` (expected state_checkpoint_interval, schema_change_policy, schedule, retry "
+                "or prefix)");
+    if (j.contains("prefix")) {
+        const auto& v = j["prefix"];
+        if (!v.is_string())
+            return Error::invalid(where +
+                                  ": `settings.prefix` must be a string (prepended to every table name of "
+                                  "the connection), found " +
+                                  describeJsonType(v));
+        if (const std::string problem = tablePrefixProblem(v.get<std::string>()); !problem.empty())
+            return Error::invalid(where + ": `settings.prefix` " + problem);
+        out.prefix = v.get<std::string>();
+    }
     if (j.contains("state_checkpoint_interval")) {
         const auto& v = j["state_checkpoint_interval"];
         if (!v.is_number_integer() || v.get<int64_t>() < 1)
-            return Error::invalid(where + ": `settings.state_checkpoint_interval` must be a positive integer");
+            return Error::invalid(where +
+                                  ": `settings.state_checkpoint_interval` must be a positive integer");
         out.stateCheckpointInterval = v.get<int64_t>();
     }
     if (j.contains("schema_change_policy")) {
         const auto& v = j["schema_change_policy"];
         auto p = v.is_string() ? parseSchemaChangePolicy(v.get<std::string>()) : std::nullopt;
         if (!p)
-            return Error::invalid(where + ": `settings.schema_change_policy` is " + v.dump() +
-                                  ", expected one of \"block\", \"propagate_columns\", \"propagate_fully\", \"ignore\"");
+            return Error::invalid(
+                where + ": `settings.schema_change_policy` is " + v.dump() +
+                ", expected one of \"block\", \"propagate_columns\", \"propagate_fully\", \"ignore\"");
         out.schemaChangePolicy = *p;
     }
     if (j.contains("schedule")) {
@@ -143,7 +164,8 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
             out.schedule.minutes = s["minutes"];
         } else if (t == "cron") {
             if (!s.contains("expression") || !s["expression"].is_string())
-                return Error::invalid(where + ": `settings.schedule.expression` must be a 5-field cron expression");
+                return Error::invalid(where +
+                                      ": `settings.schedule.expression` must be a 5-field cron expression");
             out.schedule.type = Schedule::Type::Cron;
             out.schedule.expression = s["expression"];
             // Refused here, not at the first tick: a typo must not leave a connection silently unscheduled.
@@ -225,6 +247,21 @@ Result<ConnectorConfig> parseConnector(const json& root, const char* key, Connec
 
 } // namespace
 
+std::string tablePrefixProblem(const std::string& prefix) {
+    if (prefix.size() > 63)
+        return "is " + std::to_string(prefix.size()) +
+               " bytes long: at most 63 (PostgreSQL cuts longer table names)";
+    for (unsigned char c : prefix)
+        if (c < 0x20 || c == 0x7f)
+            return "must not contain control characters (a tab, a line break, ...)";
+    std::string lower = prefix.substr(0, 9);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (lower == "_airbyte_")
+        return "must not start with `_airbyte_`: such names are the history, staging and bookkeeping tables";
+    return {};
+}
+
 std::string_view toString(SchemaChangePolicy p) {
     switch (p) {
     case SchemaChangePolicy::Block:
@@ -240,14 +277,15 @@ std::string_view toString(SchemaChangePolicy p) {
 }
 
 std::optional<SchemaChangePolicy> parseSchemaChangePolicy(std::string_view s) {
-    for (auto p : {SchemaChangePolicy::Block, SchemaChangePolicy::PropagateColumns, SchemaChangePolicy::PropagateFully,
-                   SchemaChangePolicy::Ignore})
+    for (auto p : {SchemaChangePolicy::Block, SchemaChangePolicy::PropagateColumns,
+                   SchemaChangePolicy::PropagateFully, SchemaChangePolicy::Ignore})
         if (toString(p) == s)
             return p;
     return std::nullopt;
 }
 
-const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n, const std::string& ns) const {
+const ConfiguredStreamConfig* ConnectionConfig::findStream(const std::string& n,
+                                                           const std::string& ns) const {
     for (const auto& s : streams)
         if (s.name == n && (ns.empty() || s.ns == ns))
             return &s;
@@ -275,7 +313,8 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         return Error::invalid(where + ": not valid JSON: " + what.substr(what.find(']') + 2));
     }
     if (!root.is_object())
-        return Error::invalid(where + ": a connection file must hold a JSON object, found " + describeJsonType(root));
+        return Error::invalid(where + ": a connection file must hold a JSON object, found " +
+                              describeJsonType(root));
     static const std::vector<std::string> known = {"name", "source", "destination", "streams", "settings"};
     for (const auto& k : {"name", "source", "destination", "streams"})
         if (!root.contains(k))
@@ -303,7 +342,8 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 
     const json& streams = root["streams"];
     if (!streams.is_array())
-        return Error::invalid(where + ": `streams` must be a list of stream objects, found " + describeJsonType(streams));
+        return Error::invalid(where + ": `streams` must be a list of stream objects, found " +
+                              describeJsonType(streams));
     for (size_t i = 0; i < streams.size(); ++i) {
         auto s = parseStream(streams[i], i, where);
         if (!s)
@@ -387,7 +427,8 @@ std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int 
                         {"retry",
                          {{"max_attempts", c.settings.retry.maxAttempts},
                           {"max_consecutive_failures", c.settings.retry.maxConsecutiveFailures},
-                          {"backoff_seconds", c.settings.retry.backoffSeconds}}}};
+                          {"backoff_seconds", c.settings.retry.backoffSeconds}}},
+                        {"prefix", c.settings.prefix}};
     return root.dump(indent);
 }
 
