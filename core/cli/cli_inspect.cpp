@@ -91,7 +91,10 @@ int cmdLogs(Context& ctx) {
     if (ctx.json()) {
         json arr = json::array();
         for (const auto& l : lines.value())
-            arr.push_back({{"attempt", l.attempt}, {"ts", l.ts}, {"level", l.level}, {"logger", l.logger},
+            arr.push_back({{"attempt", l.attempt},
+                           {"ts", l.ts},
+                           {"level", l.level},
+                           {"logger", l.logger},
                            {"message", l.message}});
         *ctx.out << arr.dump(2) << "\n";
         return kExitOk;
@@ -128,8 +131,11 @@ int cmdState(Context& ctx) {
         auto st = states.state(c->id, s.ns, s.name);
         if (!st)
             return ctx.fail(st.error());
-        json entry = {{"name", s.name}, {"namespace", s.ns.empty() ? json() : json(s.ns)}, {"state", nullptr},
-                      {"generation_id", nullptr}, {"updated_at", nullptr}};
+        json entry = {{"name", s.name},
+                      {"namespace", s.ns.empty() ? json() : json(s.ns)},
+                      {"state", nullptr},
+                      {"generation_id", nullptr},
+                      {"updated_at", nullptr}};
         if (st.value()) {
             entry["state"] = parseOrString(st.value()->stateJson);
             entry["generation_id"] = st.value()->generation;
@@ -145,8 +151,8 @@ int cmdState(Context& ctx) {
         return kExitOk;
     }
     for (const auto& s : streams)
-        *ctx.out << s["name"].get<std::string>() << "\t" << (s["state"].is_null() ? "(none)" : s["state"].dump())
-                 << "\n";
+        *ctx.out << s["name"].get<std::string>() << "\t"
+                 << (s["state"].is_null() ? "(none)" : s["state"].dump()) << "\n";
     if (!global.is_null())
         *ctx.out << "(global)\t" << global.dump() << "\n";
     return kExitOk;
@@ -218,7 +224,6 @@ int cmdDiff(Context& ctx) {
     auto dest = makeDestinationFor(*c);
     if (!dest)
         return ctx.fail(dest.error());
-    dest.value()->bindConnection(c->id);
     auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
     if (!d)
         return ctx.fail(d.error());
@@ -233,15 +238,21 @@ int cmdDiff(Context& ctx) {
             fields[f.field] = {{"from", valueToJson(f.from)}, {"to", valueToJson(f.to)}};
         changed.push_back({{"key", rowToJson(ch.key)}, {"fields", fields}});
     }
-    json doc = {{"stream", stream->stream.name}, {"from", g1.value()}, {"to", g2.value()},
-                {"added", added}, {"removed", removed}, {"changed", changed},
-                {"summary", {{"added", added.size()}, {"removed", removed.size()}, {"changed", changed.size()}}}};
+    json doc = {
+        {"stream", stream->stream.name},
+        {"from", g1.value()},
+        {"to", g2.value()},
+        {"added", added},
+        {"removed", removed},
+        {"changed", changed},
+        {"summary", {{"added", added.size()}, {"removed", removed.size()}, {"changed", changed.size()}}}};
     if (ctx.json()) {
         *ctx.out << doc.dump(2) << "\n";
         return kExitOk;
     }
-    *ctx.out << "stream " << stream->stream.name << ": generation " << g1.value() << " -> " << g2.value() << ": "
-             << added.size() << " added, " << removed.size() << " removed, " << changed.size() << " changed\n";
+    *ctx.out << "stream " << stream->stream.name << ": generation " << g1.value() << " -> " << g2.value()
+             << ": " << added.size() << " added, " << removed.size() << " removed, " << changed.size()
+             << " changed\n";
     for (const auto& r : added)
         *ctx.out << "+ " << r.dump() << "\n";
     for (const auto& r : removed)

@@ -19,7 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-// Prints the job's outcome and returns the exit status: 0 succeeded, 2 invalid configuration, 1 otherwise.
+// Prints the job's outcome and returns the exit status: 0 succeeded, 2 invalid configuration or a refused
+// action (a table another connection owns), 1 otherwise.
 int report(Context& ctx, const JobOutcome& outcome) {
     JobRepository jobs(ctx.store->db());
     auto job = jobs.job(outcome.jobId);
@@ -46,7 +47,8 @@ int report(Context& ctx, const JobOutcome& outcome) {
         return kExitOk;
     *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": "
              << redactSecrets(outcome.error.message) << "\n";
-    return outcome.error.kind == ErrorKind::Invalid ? kExitInvalid : kExitJobFailed;
+    const bool refused = outcome.error.kind == ErrorKind::Invalid || outcome.error.kind == ErrorKind::Refused;
+    return refused ? kExitInvalid : kExitJobFailed;
 }
 
 // Refreshes and clears change data for good: they need --yes, or a "y" at an interactive prompt.
@@ -75,15 +77,14 @@ int runJob(Context& ctx, const JobRequest& request) {
         auto targets = validateJobRequest(connection.value(), request);
         if (!targets)
             return ctx.fail(targets.error());
-        std::string what = request.type == JobType::Clear
-                               ? "Clear will remove every record and the state of:"
-                               : std::string(request.refreshKind == RefreshKind::Remove
-                                                 ? "Refresh and remove records (old records are deleted when it "
-                                                   "succeeds; this cannot be undone) for:"
-                                                 : "Refresh and retain records (old records are kept) for:");
+        std::string what =
+            request.type == JobType::Clear
+                ? "Clear will remove every record and the state of:"
+                : std::string(request.refreshKind == RefreshKind::Remove
+                                  ? "Refresh and remove records (old records are deleted when it "
+                                    "succeeds; this cannot be undone) for:"
+                                  : "Refresh and retain records (old records are kept) for:");
         auto dest = makeDestinationFor(connection.value());
-        if (dest)
-            dest.value()->bindConnection(connection->id);
         for (const auto& t : targets.value()) {
             what += "\n  - " + t;
             auto stream = storedStream(ctx.store->db(), connection.value(), t);
@@ -105,7 +106,9 @@ int runJob(Context& ctx, const JobRequest& request) {
 
 } // namespace
 
-int cmdSync(Context& ctx) { return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}}); }
+int cmdSync(Context& ctx) {
+    return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+}
 
 int cmdRefresh(Context& ctx) {
     auto mode = ctx.args.option("--mode");
@@ -117,6 +120,8 @@ int cmdRefresh(Context& ctx) {
     return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream")});
 }
 
-int cmdClear(Context& ctx) { return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")}); }
+int cmdClear(Context& ctx) {
+    return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")});
+}
 
 } // namespace sluice::core::cli

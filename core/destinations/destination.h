@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
+#include "destinations/table_claims.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -85,20 +86,25 @@ public:
     // Writes the batches and their checkpoints durably, all or nothing.
     virtual Status write(std::vector<StreamBatch>& batches) = 0;
     // The stream was read to its end: writes the batch's last rows and its (required) final checkpoint, swaps
-    // staged data in and drops older generations, all in one transaction. A clear is a completion with no rows.
+    // staged data in and drops older generations, all in one transaction. A clear is a completion with no
+    // rows.
     virtual Status completeStream(StreamBatch& finalBatch) = 0;
     // The last checkpoint stored with the data of a stream, if any.
-    virtual Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
-                                                                        const std::string& name) = 0;
+    virtual Result<std::optional<DestinationCheckpoint>>
+    lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) = 0;
 
-    // Names the connection whose tables inspection looks at (begin() does it for writes): a destination
-    // may give a stream of one connection another table than its name (see SqliteTableNames).
-    virtual void bindConnection(int64_t connectionId) { (void)connectionId; }
+    // Names the connection that writes and reads (makeDestinationFor does it): its tables are the ones it
+    // claimed in the destination, named with its prefix (see planClaims); a table another connection owns
+    // is refused by begin() with ErrorKind::Refused before anything is written.
+    virtual void bindConnection(const DestinationOwner& owner) { (void)owner; }
+    // Forgets that the bound connection owns its tables, and its checkpoints, for a deleted connection: the
+    // tables keep their data and another connection may take them. Returns how many tables were released.
+    virtual Result<int64_t> releaseTables() { return int64_t{0}; }
 
     // Inspection (generations, diff, GUI): per-generation row counts of what is queryable.
     // Per-generation counts and stale rows (keys not delivered in `currentGeneration`; needs a key).
     virtual Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
-                                                     size_t maxStaleRows) = 0;
+                                                      size_t maxStaleRows) = 0;
     // Rows added, removed and changed (by primary key) between two generations.
     virtual Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) = 0;
     // Rows now in the stream's final table (what a refresh would re-import or remove).
@@ -113,7 +119,12 @@ public:
 };
 
 Result<std::unique_ptr<Destination>> makeDestination(const std::string& type, const std::string& configJson);
-// The destination of a connection, bound to it (table names are per connection).
+// The destination of a connection, bound to it (tables belong to connections).
 Result<std::unique_ptr<Destination>> makeDestinationFor(const ConnectionConfig& connection);
+// Who the connection is in a destination: its home, id, name and table prefix.
+DestinationOwner destinationOwner(const ConnectionConfig& connection);
+// For a deleted connection: releases the tables it owns in its destination (Destination::releaseTables).
+// When the destination cannot be reached the error says the tables stay claimed and how to release them.
+Result<int64_t> releaseDestinationTables(const ConnectionConfig& connection);
 
 } // namespace sluice::core
