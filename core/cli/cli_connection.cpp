@@ -1,9 +1,10 @@
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
+#include "engine/connection_destination.h"
 #include "store/connection_repository.h"
+#include "util/logging.h"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 namespace sluice::core::cli {
@@ -28,7 +29,8 @@ int create(Context& ctx) {
     ConnectionRepository repo(ctx.store->db());
     auto id = repo.create(config.value());
     if (!id)
-        return ctx.fail(id.error().kind == ErrorKind::Invalid ? id.error().context(file.value()) : id.error());
+        return ctx.fail(id.error().kind == ErrorKind::Invalid ? id.error().context(file.value())
+                                                              : id.error());
     if (ctx.json())
         *ctx.out << printable(json{{"id", id.value()}, {"name", config->name}}, 2) << "\n";
     else
@@ -52,7 +54,8 @@ int update(Context& ctx) {
         return ctx.fail(config.error());
     auto st = repo.update(existing->id, config.value());
     if (!st)
-        return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value()) : st.error());
+        return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value())
+                                                              : st.error());
     if (ctx.json())
         *ctx.out << printable(json{{"id", existing->id}, {"name", config->name}}, 2) << "\n";
     else
@@ -106,10 +109,19 @@ int remove(Context& ctx) {
     auto st = repo.remove(c->id);
     if (!st)
         return ctx.fail(st.error());
-    if (ctx.json())
-        *ctx.out << printable(json{{"id", c->id}, {"deleted", true}}, 2) << "\n";
-    else
-        *ctx.out << "deleted connection " << c->id << " (" << c->name << ")\n";
+    auto released = releaseDestinationTables(c.value());
+    if (!released)
+        *ctx.err << "sluicectl: warning: " << redactSecrets(released.error().message) << "\n";
+    if (ctx.json()) {
+        *ctx.out << printable(json{{"id", c->id}, {"deleted", true}, {"released_tables", released ? *released : 0}}, 2)
+                 << "\n";
+        return kExitOk;
+    }
+    *ctx.out << "deleted connection " << c->id << " (" << c->name << ")";
+    if (released && *released > 0)
+        *ctx.out << "; released its " << *released << (*released == 1 ? " table" : " tables")
+                 << " in the destination (the data stays; another connection may now write there)";
+    *ctx.out << "\n";
     return kExitOk;
 }
 

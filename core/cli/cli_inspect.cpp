@@ -226,7 +226,6 @@ int cmdDiff(Context& ctx) {
     auto dest = makeDestinationFor(*c);
     if (!dest)
         return ctx.fail(dest.error());
-    dest.value()->bindConnection(c->id);
     auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
     if (!d)
         return ctx.fail(d.error());

@@ -21,7 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-// Prints the job's outcome and returns the exit status: 0 succeeded, 2 invalid configuration, 1 otherwise.
+// Prints the job's outcome and returns the exit status: 0 succeeded, 2 invalid configuration or a refused
+// action (a table another connection owns), 1 otherwise.
 int report(Context& ctx, const JobOutcome& outcome) {
     JobRepository jobs(ctx.store->db());
     auto job = jobs.job(outcome.jobId);
@@ -48,7 +49,8 @@ int report(Context& ctx, const JobOutcome& outcome) {
         return kExitOk;
     *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": "
              << redactSecrets(outcome.error.message) << "\n";
-    return outcome.error.kind == ErrorKind::Invalid ? kExitInvalid : kExitJobFailed;
+    const bool refused = outcome.error.kind == ErrorKind::Invalid || outcome.error.kind == ErrorKind::Refused;
+    return refused ? kExitInvalid : kExitJobFailed;
 }
 
 // Refreshes and clears change data for good: they need --yes, or a "y" at an interactive prompt.
@@ -85,8 +87,6 @@ int runJob(Context& ctx, const JobRequest& request) {
                                     "succeeds; this cannot be undone) for:"
                                   : "Refresh and retain records (old records are kept) for:");
         auto dest = makeDestinationFor(connection.value());
-        if (dest)
-            dest.value()->bindConnection(connection->id);
         for (const auto& t : targets.value()) {
             what += "\n  - " + t;
             auto stream = storedStream(ctx.store->db(), connection.value(), t);

@@ -5,6 +5,8 @@
 #include "util/json_text.h"
 #include "util/logging.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -114,12 +116,24 @@ Result<ConnectionSettings> parseSettings(const json& j, const std::string& where
     if (!j.is_object())
         return Error::invalid(where + ": `settings` must be an object, found " + describeJsonType(j));
     static const std::vector<std::string> known = {"state_checkpoint_interval", "schema_change_policy",
-                                                   "schedule", "retry"};
+                                                   "schedule", "retry", "prefix"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (std::find(known.begin(), known.end(), it.key()) == known.end())
             return Error::invalid(
                 where + ": unknown key `settings." + it.key() +
-                "` (expected state_checkpoint_interval, schema_change_policy, schedule or retry)");
+                "` (expected state_checkpoint_interval, schema_change_policy, schedule, retry "
+                "or prefix)");
+    if (j.contains("prefix")) {
+        const auto& v = j["prefix"];
+        if (!v.is_string())
+            return Error::invalid(where +
+                                  ": `settings.prefix` must be a string (prepended to every table name of "
+                                  "the connection), found " +
+                                  describeJsonType(v));
+        if (const std::string problem = tablePrefixProblem(v.get<std::string>()); !problem.empty())
+            return Error::invalid(where + ": `settings.prefix` " + problem);
+        out.prefix = v.get<std::string>();
+    }
     if (j.contains("state_checkpoint_interval")) {
         const auto& v = j["state_checkpoint_interval"];
         if (!v.is_number_integer() || v.get<int64_t>() < 1)
@@ -233,6 +247,21 @@ Result<ConnectorConfig> parseConnector(const json& root, const char* key, Connec
 }
 
 } // namespace
+
+std::string tablePrefixProblem(const std::string& prefix) {
+    if (prefix.size() > 63)
+        return "is " + std::to_string(prefix.size()) +
+               " bytes long: at most 63 (PostgreSQL cuts longer table names)";
+    for (unsigned char c : prefix)
+        if (c < 0x20 || c == 0x7f)
+            return "must not contain control characters (a tab, a line break, ...)";
+    std::string lower = prefix.substr(0, 9);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (lower == "_airbyte_")
+        return "must not start with `_airbyte_`: such names are the history, staging and bookkeeping tables";
+    return {};
+}
 
 std::string_view toString(SchemaChangePolicy p) {
     switch (p) {
@@ -396,7 +425,8 @@ std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int 
                         {"retry",
                          {{"max_attempts", c.settings.retry.maxAttempts},
                           {"max_consecutive_failures", c.settings.retry.maxConsecutiveFailures},
-                          {"backoff_seconds", c.settings.retry.backoffSeconds}}}};
+                          {"backoff_seconds", c.settings.retry.backoffSeconds}}},
+                        {"prefix", c.settings.prefix}};
     return root.dump(indent);
 }
 

@@ -42,7 +42,14 @@ struct ConnectionSettings {
     SchemaChangePolicy schemaChangePolicy = SchemaChangePolicy::Block;
     Schedule schedule;
     RetryPolicy retry;
+    // Airbyte's stream prefix: prepended to every table name of the connection (final, history, staging), so
+    // that two connections with streams of the same name can write into one destination.
+    std::string prefix;
 };
+
+// Why a table prefix cannot be used ("" when it can): at most 63 bytes (PostgreSQL keeps no longer names),
+// no control characters, not starting with `_airbyte_` (the names of Airbyte's and Sluice's own tables).
+std::string tablePrefixProblem(const std::string& prefix);
 
 // A connector's type and its configuration object, kept as JSON text so that headers stay light.
 struct ConnectorConfig {
@@ -57,6 +64,9 @@ struct ConnectionConfig {
     ConnectorConfig destination;
     std::vector<ConfiguredStreamConfig> streams;
     ConnectionSettings settings;
+    // The Sluice home the connection is stored in (set when read from it): its id and folder. A destination
+    // knows the connection as (home id, id), since every home numbers its connections from 1.
+    std::string homeId, homePath;
 
     const ConfiguredStreamConfig* findStream(const std::string& name, const std::string& ns = {}) const;
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/stream.h"
+#include "destinations/table_claims.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -92,9 +93,13 @@ public:
     virtual Result<std::optional<DestinationCheckpoint>>
     lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) = 0;
 
-    // Names the connection whose tables inspection looks at (begin() does it for writes): a destination
-    // may give a stream of one connection another table than its name (see SqliteTableNames).
-    virtual void bindConnection(int64_t connectionId) { (void)connectionId; }
+    // Names the connection that writes and reads (makeDestinationFor does it): its tables are the ones it
+    // claimed in the destination, named with its prefix (see planClaims); a table another connection owns
+    // is refused by begin() with ErrorKind::Refused before anything is written.
+    virtual void bindConnection(const DestinationOwner& owner) { (void)owner; }
+    // Forgets that the bound connection owns its tables, and its checkpoints, for a deleted connection: the
+    // tables keep their data and another connection may take them. Returns how many tables were released.
+    virtual Result<int64_t> releaseTables() { return int64_t{0}; }
 
     // Inspection (generations, diff, GUI): per-generation row counts of what is queryable.
     // Per-generation counts and stale rows (keys not delivered in `currentGeneration`; needs a key).

@@ -8,14 +8,17 @@
 namespace sluice::core {
 
 // The columns every final, history and staging table has after the stream's own (SPEC §3), in this order.
-inline constexpr const char* kMetaColumns[] = {"_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_generation_id",
-                                               "_airbyte_meta"};
+inline constexpr const char* kMetaColumns[] = {"_airbyte_raw_id", "_airbyte_extracted_at",
+                                               "_airbyte_generation_id", "_airbyte_meta"};
 
 // What every SQL destination derives alike from a stream: the three table names (SPEC §3-§4), the destination
 // column names, and which columns are the key, the cursor and the CDC deletion marker.
-//   "<stream>"               the final table (typed columns + the four _airbyte_* columns)
-//   "_airbyte_raw_<stream>"  every delivered version, for dedupe streams (history)
-//   "_airbyte_tmp_<stream>"  staging for streams that replace older generations
+//   "<table>"               the final table (typed columns + the four _airbyte_* columns)
+//   "_airbyte_raw_<table>"  every delivered version, for dedupe streams (history)
+//   "_airbyte_tmp_<table>"  staging for streams that replace older generations
+// where <table> is the one the stream's connection owns in the destination: the stream's name after the
+// connection's prefix, unless that name was taken (see planClaims). So no two connections share a staging
+// table either.
 // Each destination derives its own layout from this one (column types, SQL dialect, name rules).
 struct TableLayout {
     std::string finalTable, historyTable, stagingTable;
@@ -32,12 +35,13 @@ struct TableLayout {
     std::string keyMatch(const std::string& a, const std::string& b, const std::string& nullSafeEquals) const;
 
 protected:
-    // Table names from the stream name through `fit` (a dialect's identifier limit), and the key, cursor and
-    // CDC roles; `columns` must be filled first, one per stream column.
-    template <typename Fit> void assignNamesAndRoles(const ResolvedStream& stream, Fit fit) {
-        finalTable = fit(stream.stream.name);
-        historyTable = fit("_airbyte_raw_" + stream.stream.name);
-        stagingTable = fit("_airbyte_tmp_" + stream.stream.name);
+    // Table names from the claimed table through `fit` (a dialect's identifier limit), and the key, cursor
+    // and CDC roles; `columns` must be filled first, one per stream column.
+    template <typename Fit>
+    void assignNamesAndRoles(const std::string& table, const ResolvedStream& stream, Fit fit) {
+        finalTable = fit(table);
+        historyTable = fit("_airbyte_raw_" + table);
+        stagingTable = fit("_airbyte_tmp_" + table);
         assignRoles(stream);
     }
     void assignRoles(const ResolvedStream& stream);

@@ -220,10 +220,25 @@ void Engine::deleteConnection(qint64 id) {
         return;
     }
     ConnectionRepository repo(m_store->db());
-    if (auto st = repo.remove(id); !st) {
+    auto deleted = repo.get(id);
+    if (auto st = deleted ? repo.remove(id) : Status(deleted.error()); !st) {
         emit errorOccurred(q(st.error().message));
         return;
     }
+    // Its tables in the destination become free for other connections (the data stays). Off the engine
+    // thread: a PostgreSQL destination may take seconds to answer, or not answer.
+    QThreadPool::globalInstance()->start([c = deleted.value()] {
+        try {
+            auto released = releaseDestinationTables(c);
+            if (!released)
+                logger("engine")->warn("{}", released.error().message);
+            else if (released.value() > 0)
+                logger("engine")->info("connection `{}` deleted: released its {} table(s) in the destination",
+                                       c.name, released.value());
+        } catch (const std::exception& e) {
+            logger("engine")->error("releasing the tables of connection `{}` failed: {}", c.name, e.what());
+        }
+    });
     emit connectionDeleted(id);
     refreshConnections();
 }

@@ -1,6 +1,7 @@
 #include "store/connection_repository.h"
 
 #include "store/connection_secrets.h"
+#include "store/settings_repository.h"
 #include "util/logging.h"
 #include "util/time_util.h"
 
@@ -14,8 +15,9 @@ namespace sluice::core {
 using nlohmann::json;
 
 namespace {
-const char* kSelect = "SELECT id, name, source_type, source_config, destination_type, destination_config, settings "
-                      "FROM connections";
+const char* kSelect =
+    "SELECT id, name, source_type, source_config, destination_type, destination_config, settings "
+    "FROM connections";
 
 // Secrets sit next to Sluice's database, in the same home.
 SecretStore secretsOf(Database& db) {
@@ -79,7 +81,8 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
         "INSERT INTO configured_streams (connection_id, namespace, name, position, selected, sync_mode, "
         "destination_sync_mode, cursor_field, primary_key) VALUES (?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(connection_id, namespace, name) DO UPDATE SET position=excluded.position, "
-        "selected=excluded.selected, sync_mode=excluded.sync_mode, destination_sync_mode=excluded.destination_sync_mode, "
+        "selected=excluded.selected, sync_mode=excluded.sync_mode, "
+        "destination_sync_mode=excluded.destination_sync_mode, "
         "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key, "
         // A reconfigured stream (new mode, cursor or key) starts from the schema as it is at its next sync.
         "json_schema=CASE WHEN sync_mode IS excluded.sync_mode AND destination_sync_mode IS "
@@ -198,8 +201,9 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
                  {"destination", {{"type", st.getText(4)}, {"config", json::parse(*destination)}}},
                  {"settings", json::parse(st.getText(6))},
                  {"streams", json::array()}};
-    auto ss = m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
-                           "primary_key FROM configured_streams WHERE connection_id = ? ORDER BY position");
+    auto ss =
+        m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
+                     "primary_key FROM configured_streams WHERE connection_id = ? ORDER BY position");
     if (!ss)
         return ss.error();
     ss->bind(1, id);
@@ -225,6 +229,11 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
     if (!parsed)
         return parsed.error();
     parsed->id = id;
+    auto home = SettingsRepository(m_db).get(kHomeIdKey);
+    if (!home)
+        return home.error();
+    parsed->homeId = home.value().value_or("");
+    parsed->homePath = std::filesystem::absolute(m_db.path()).lexically_normal().parent_path().string();
     return parsed;
 }
 
@@ -275,12 +284,14 @@ Result<ConnectionConfig> ConnectionRepository::find(const std::string& idOrName)
         if (byId)
             return byId;
     }
-    return Error::invalid("no connection with id or name \"" + idOrName + "\" (see `sluicectl connection list`)");
+    return Error::invalid("no connection with id or name \"" + idOrName +
+                          "\" (see `sluicectl connection list`)");
 }
 
 Result<std::optional<std::string>> ConnectionRepository::streamSchema(int64_t id, const std::string& ns,
                                                                       const std::string& name) {
-    auto st = m_db.prepare("SELECT json_schema FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
+    auto st = m_db.prepare(
+        "SELECT json_schema FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
     if (!st)
         return st.error();
     st->bind(1, id).bind(2, ns).bind(3, name);
@@ -292,7 +303,8 @@ Result<std::optional<std::string>> ConnectionRepository::streamSchema(int64_t id
 
 Status ConnectionRepository::setStreamSchema(int64_t id, const std::string& ns, const std::string& name,
                                              const std::string& schema) {
-    auto st = m_db.prepare("UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?");
+    auto st = m_db.prepare(
+        "UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?");
     if (!st)
         return st.error();
     st->bind(1, schema).bind(2, id).bind(3, ns).bind(4, name);

@@ -124,6 +124,10 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 );
 )sql",
+        // 4: the home's identity, by which destinations shared with other homes know its connections
+        R"sql(
+INSERT OR IGNORE INTO settings (key, value) VALUES ('home_id', lower(hex(randomblob(16))));
+)sql",
     };
     return list;
 }
@@ -141,9 +145,9 @@ Status migrateStore(Database& db, int target) {
         target = total;
     int current = storeSchemaVersion(db);
     if (current > total)
-        return Error::refused("Sluice's database " + db.path() + " has schema version " + std::to_string(current) +
-                              ", newer than this Sluice understands (" + std::to_string(total) +
-                              "): please update Sluice");
+        return Error::refused("Sluice's database " + db.path() + " has schema version " +
+                              std::to_string(current) + ", newer than this Sluice understands (" +
+                              std::to_string(total) + "): please update Sluice");
     if (current >= target)
         return {};
     Transaction tx(db);

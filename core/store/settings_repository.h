@@ -22,5 +22,8 @@ private:
 // Set once the first start of a home was handled, so that deleting the demo connection does not bring it
 // back.
 inline constexpr const char* kHomeInitialisedKey = "home_initialised";
+// The home's identity (random, made by migration 4): destinations shared by several homes record who owns
+// each table as this id and a connection id.
+inline constexpr const char* kHomeIdKey = "home_id";
 
 } // namespace sluice::core

@@ -61,41 +61,55 @@ private slots:
     void refusals_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not json") << "{\"name\": " << "f.json: not valid JSON";
-        QTest::newRow("not an object") << "[1,2]" << "must hold a JSON object";
+        QTest::newRow("not json") << "{\"name\": "
+                                  << "f.json: not valid JSON";
+        QTest::newRow("not an object") << "[1,2]"
+                                       << "must hold a JSON object";
         QTest::newRow("missing name") << R"({"source": {"type": "demo"}, "destination": {"type": "sqlite",
-            "config": {"path": "a"}}, "streams": []})" << "missing required key `name`";
+            "config": {"path": "a"}}, "streams": []})"
+                                      << "missing required key `name`";
         QTest::newRow("missing source") << R"({"name": "a", "destination": {"type": "sqlite",
-            "config": {"path": "a"}}, "streams": []})" << "missing required key `source`";
+            "config": {"path": "a"}}, "streams": []})"
+                                        << "missing required key `source`";
         QTest::newRow("missing destination") << R"({"name": "a", "source": {"type": "demo"}, "streams": []})"
                                              << "missing required key `destination`";
         QTest::newRow("missing streams") << R"({"name": "a", "source": {"type": "demo"}, "destination":
-            {"type": "sqlite", "config": {"path": "a"}}})" << "missing required key `streams`";
+            {"type": "sqlite", "config": {"path": "a"}}})"
+                                         << "missing required key `streams`";
         QTest::newRow("unknown source type") << R"({"name": "a", "source": {"type": "mysql"}, "destination":
-            {"type": "sqlite", "config": {"path": "a"}}, "streams": []})" << "unknown source type `mysql` at key `source.type`";
-        QTest::newRow("unknown destination type") << R"({"name": "a", "source": {"type": "demo"}, "destination":
-            {"type": "bigquery"}, "streams": []})" << "unknown destination type `bigquery` at key `destination.type`";
+            {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
+                                             << "unknown source type `mysql` at key `source.type`";
+        QTest::newRow("unknown destination type")
+            << R"({"name": "a", "source": {"type": "demo"}, "destination":
+            {"type": "bigquery"}, "streams": []})"
+            << "unknown destination type `bigquery` at key `destination.type`";
         QTest::newRow("unknown sync mode") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [{"name": "users", "sync_mode": "cdc"}]})"
                                            << "unknown sync mode `cdc` at `streams[0].sync_mode`";
-        QTest::newRow("unknown destination sync mode") << R"({"name": "a", "source": {"type": "demo"}, "destination":
+        QTest::newRow("unknown destination sync mode")
+            << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [{"name": "users", "destination_sync_mode": "upsert"}]})"
-                                                       << "unknown destination sync mode `upsert`";
+            << "unknown destination sync mode `upsert`";
         QTest::newRow("mode not offered") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [{"name": "u", "sync_mode": "incremental",
-            "destination_sync_mode": "overwrite"}]})" << "not a mode Sluice offers";
-        QTest::newRow("missing source config key") << R"({"name": "a", "source": {"type": "file", "config": {}},
+            "destination_sync_mode": "overwrite"}]})"
+                                          << "not a mode Sluice offers";
+        QTest::newRow("missing source config key")
+            << R"({"name": "a", "source": {"type": "file", "config": {}},
             "destination": {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
-                                                   << "missing required key `source.config.path`";
-        QTest::newRow("wrong config type") << R"({"name": "a", "source": {"type": "demo", "config": {"count": "many"}},
+            << "missing required key `source.config.path`";
+        QTest::newRow("wrong config type")
+            << R"({"name": "a", "source": {"type": "demo", "config": {"count": "many"}},
             "destination": {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
-                                           << "`source.config.count` must be an integer, found a string";
-        QTest::newRow("misspelt config key") << R"({"name": "a", "source": {"type": "file", "config": {"paht": "x"}},
+            << "`source.config.count` must be an integer, found a string";
+        QTest::newRow("misspelt config key")
+            << R"({"name": "a", "source": {"type": "file", "config": {"paht": "x"}},
             "destination": {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
-                                            << "missing required key `source.config.path`";
-        QTest::newRow("unknown config key") << R"({"name": "a", "source": {"type": "file", "config": {"path": "x",
+            << "missing required key `source.config.path`";
+        QTest::newRow("unknown config key")
+            << R"({"name": "a", "source": {"type": "file", "config": {"path": "x",
             "colour": "red"}}, "destination": {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
-                                            << "unknown key `source.config.colour`";
+            << "unknown key `source.config.colour`";
         QTest::newRow("stream without name") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [{"sync_mode": "incremental"}]})"
                                              << "missing required key `streams[0].name`";
@@ -117,8 +131,20 @@ private slots:
         QTest::newRow("bad retry") << R"({"name": "a", "source": {"type": "demo"}, "destination":
             {"type": "sqlite", "config": {"path": "a"}}, "streams": [], "settings": {"retry": {"max_attempts": 0}}})"
                                    << "`settings.retry.max_attempts` must be an integer >= 1";
+        const QString prefixed =
+            R"({"name": "a", "source": {"type": "demo"}, "destination": {"type": "sqlite",
+            "config": {"path": "a"}}, "streams": [], "settings": {"prefix": %1}})";
+        QTest::newRow("prefix not a string") << prefixed.arg("7") << "`settings.prefix` must be a string";
+        QTest::newRow("prefix too long")
+            << prefixed.arg(QStringLiteral("\"%1\"").arg(QString(64, QChar('p'))))
+            << "`settings.prefix` is 64 bytes long: at most 63";
+        QTest::newRow("prefix with a line break")
+            << prefixed.arg(R"("crm\n")") << "`settings.prefix` must not contain control characters";
+        QTest::newRow("prefix of Airbyte's tables")
+            << prefixed.arg(R"("_AIRBYTE_raw")") << "`settings.prefix` must not start with `_airbyte_`";
         QTest::newRow("numeric name") << R"({"name": "42", "source": {"type": "demo"}, "destination":
-            {"type": "sqlite", "config": {"path": "a"}}, "streams": []})" << "`name` must not be a number";
+            {"type": "sqlite", "config": {"path": "a"}}, "streams": []})"
+                                      << "`name` must not be a number";
     }
 
     void refusals() {
@@ -135,15 +161,19 @@ private slots:
     void roundTripsThroughJson() {
         auto c = parseConnectionJson(kValid, "sales.json", "/data");
         QVERIFY(c.ok());
+        QCOMPARE(c->settings.prefix, std::string()); // none by default
+        c->settings.prefix = "crm_ émoji ";
         auto again = parseConnectionJson(connectionToJson(c.value(), true), "again", "");
         QVERIFY(again.ok());
         QCOMPARE(connectionToJson(again.value(), true), connectionToJson(c.value(), true));
+        QCOMPARE(again->settings.prefix, std::string("crm_ émoji "));
     }
 
     void secretsAreMasked() {
         auto c = parseConnectionJson(R"({"name": "pg", "source": {"type": "postgres", "config": {"host": "h",
             "database": "d", "user": "u", "password": "hunter22"}}, "destination": {"type": "sqlite",
-            "config": {"path": "a"}}, "streams": []})", "pg.json", "/");
+            "config": {"path": "a"}}, "streams": []})",
+                                     "pg.json", "/");
         QVERIFY(c.ok());
         const std::string shown = connectionToJson(c.value());
         QVERIFY(shown.find("hunter22") == std::string::npos);

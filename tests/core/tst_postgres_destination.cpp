@@ -129,7 +129,8 @@ private slots:
                            "ORDER BY id"),
                  (Rows{{"2", "b2", "2", "12"}, {"4", "d", "2", "12"}}));
         // No staging table is left behind.
-        QCOMPARE(m_pg.tables("ow"), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "items"}));
+        QCOMPARE(m_pg.tables("ow"), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                              "_airbyte_sluice_tables", "items"}));
     }
 
     void overwriteDedupeKeepsOneRowPerKey() {
@@ -144,7 +145,8 @@ private slots:
                  (Rows{{"2", "b", "2"}}));
         QCOMPARE(m_pg.rows("SELECT count(*) FROM owd._airbyte_raw_items")[0][0], std::string("1"));
         QCOMPARE(m_pg.tables("owd"),
-                 (std::vector<std::string>{"_airbyte_raw_items", "_airbyte_sluice_checkpoints", "items"}));
+                 (std::vector<std::string>{"_airbyte_raw_items", "_airbyte_sluice_checkpoints",
+                                           "_airbyte_sluice_tables", "items"}));
     }
 
     void fullRefreshAppendKeepsEveryGeneration() {
@@ -253,13 +255,15 @@ private slots:
         SLUICE_VERIFY_OK(attempt("nd", {s, 2, 2, 2}, idNames({{12, "z"}})));
         QCOMPARE(m_pg.rows("SELECT id, _airbyte_generation_id FROM nd.items ORDER BY id"),
                  (Rows{{"10", "2"}, {"11", "2"}, {"12", "2"}}));
-        QCOMPARE(m_pg.tables("nd"), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "items"}));
+        QCOMPARE(m_pg.tables("nd"), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                              "_airbyte_sluice_tables", "items"}));
         // A new generation never inherits staging left by an earlier one.
         SLUICE_VERIFY_OK(attempt("nd", {s, 3, 3, 3}, idNames({{20, "old staging"}}), false));
         SLUICE_VERIFY_OK(attempt("nd", {s, 4, 4, 4}, idNames({{30, "fresh"}})));
         QCOMPARE(m_pg.rows("SELECT id, name, _airbyte_generation_id FROM nd.items"),
                  (Rows{{"30", "fresh", "4"}}));
-        QCOMPARE(m_pg.tables("nd"), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "items"}));
+        QCOMPARE(m_pg.tables("nd"), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                              "_airbyte_sluice_tables", "items"}));
     }
 
     void clearEmptiesTheTables() {
@@ -271,7 +275,8 @@ private slots:
         QCOMPARE(m_pg.rows("SELECT count(*) FROM clr.items")[0][0], std::string("0"));
         QCOMPARE(m_pg.rows("SELECT count(*) FROM clr._airbyte_raw_items")[0][0], std::string("0"));
         QCOMPARE(m_pg.tables("clr"),
-                 (std::vector<std::string>{"_airbyte_raw_items", "_airbyte_sluice_checkpoints", "items"}));
+                 (std::vector<std::string>{"_airbyte_raw_items", "_airbyte_sluice_checkpoints",
+                                           "_airbyte_sluice_tables", "items"}));
         auto cp = destination("clr")->lastCheckpoint(kConnection, "src", "items");
         QVERIFY(cp.ok() && cp.value());
         QCOMPARE(cp.value()->generation, int64_t(1));

@@ -4,7 +4,10 @@
 #include "pg_server.h"
 
 #include <QJsonArray>
+#include <QProcess>
 #include <QtTest>
+#include <algorithm>
+#include <memory>
 
 using namespace sluice::test;
 
@@ -112,8 +115,8 @@ private slots:
         QCOMPARE(m_pg.rows("SELECT DISTINCT _airbyte_generation_id FROM u_dst._airbyte_raw_users"),
                  (Rows{{"2"}}));
         QCOMPARE(m_pg.tables("u_dst"),
-                 (std::vector<std::string>{"_airbyte_raw_users", "_airbyte_sluice_checkpoints", "events",
-                                           "users"}));
+                 (std::vector<std::string>{"_airbyte_raw_users", "_airbyte_sluice_checkpoints",
+                                           "_airbyte_sluice_tables", "events", "users"}));
 
         auto cleared = h.cliJson({"clear", id, "--stream", "users", "--yes"});
         QCOMPARE(cleared["status"].toString(), QStringLiteral("succeeded"));
@@ -172,7 +175,8 @@ CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON r_dst._airbyte_sluice_checkp
         QCOMPARE(m_pg.rows("SELECT count(*), count(DISTINCT id), min(_airbyte_generation_id), "
                            "max(_airbyte_generation_id) FROM r_dst.big"),
                  (Rows{{"5000", "5000", "2", "2"}}));
-        QCOMPARE(m_pg.tables("r_dst"), (std::vector<std::string>{"_airbyte_sluice_checkpoints", "big"}));
+        QCOMPARE(m_pg.tables("r_dst"),
+                 (std::vector<std::string>{"_airbyte_sluice_checkpoints", "_airbyte_sluice_tables", "big"}));
     }
 
     void unreachableServerFailsWithoutRetries() {
@@ -227,6 +231,92 @@ CREATE TRIGGER fail_once BEFORE INSERT OR UPDATE ON r_dst._airbyte_sluice_checkp
         auto refused = h.cli({"connection", "create", h.write("bad.json", bad)});
         QCOMPARE(refused.exitCode, 2);
         QVERIFY2(refused.err.contains("port"), qPrintable(refused.err));
+    }
+    // Two connections whose streams share a name, into one schema: the second is refused before it writes,
+    // naming both; with a prefix, or another schema, it works. Ownership is in the schema itself.
+    void tableOfAnotherConnectionIsRefused() {
+        QVERIFY(
+            m_pg.exec("CREATE SCHEMA o_src1; CREATE TABLE o_src1.products (id int PRIMARY KEY, name text); "
+                      "INSERT INTO o_src1.products SELECT g, 'one ' || g FROM generate_series(1, 5) g; "
+                      "CREATE SCHEMA o_src2; CREATE TABLE o_src2.products (id int PRIMARY KEY, name text); "
+                      "INSERT INTO o_src2.products VALUES (1, 'two 1'), (2, 'two 2')"));
+        auto streams = [](const char* ns) {
+            return QStringLiteral(R"([{"name": "products", "namespace": "%1", "sync_mode": "full_refresh",
+                                     "destination_sync_mode": "overwrite"}])")
+                .arg(ns);
+        };
+        E2eHome h;
+        const QString first = h.createConnection(connectionFile("pg first", m_pg.configJson("o_src1"),
+                                                                m_pg.configJson("o_dst"), streams("o_src1")));
+        const QString second = h.createConnection(connectionFile(
+            "pg second", m_pg.configJson("o_src2"), m_pg.configJson("o_dst"), streams("o_src2")));
+        QCOMPARE(h.cli({"sync", first}).exitCode, 0);
+        const std::string query = "SELECT id, name, _airbyte_raw_id FROM o_dst.products ORDER BY id";
+        const Rows firstRows = m_pg.rows(query);
+        QCOMPARE(firstRows.size(), size_t(5));
+
+        auto refused = h.cli({"sync", second});
+        QCOMPARE(refused.exitCode, 2);
+        for (const char* part : {"schema `o_dst`", "table `products` belongs to connection `pg first`",
+                                 "connection `pg second` does not write into it", "prefix"})
+            QVERIFY2(refused.err.contains(part), qPrintable(refused.err));
+        QCOMPARE(m_pg.rows(query), firstRows);
+        QCOMPARE(m_pg.tables("o_dst"), (std::vector<std::string>{"_airbyte_sluice_checkpoints",
+                                                                 "_airbyte_sluice_tables", "products"}));
+
+        h.write("second.json",
+                connectionFile("pg second", m_pg.configJson("o_src2"), m_pg.configJson("o_dst"),
+                               streams("o_src2"), R"({"prefix": "two_"})"));
+        QCOMPARE(h.cli({"connection", "update", second, h.path("second.json")}).exitCode, 0);
+        auto prefixed = h.cli({"sync", second});
+        QVERIFY2(prefixed.exitCode == 0, qPrintable(prefixed.err));
+        QCOMPARE(m_pg.rows("SELECT id, name FROM o_dst.two_products ORDER BY id"),
+                 (Rows{{"1", "two 1"}, {"2", "two 2"}}));
+        QCOMPARE(m_pg.rows(query), firstRows);
+        QCOMPARE(h.cli({"sync", first}).exitCode, 0);
+        QCOMPARE(m_pg.rows("SELECT count(*) FROM o_dst.products"), (Rows{{"5"}}));
+        QCOMPARE(m_pg.rows("SELECT table_name, connection_name FROM o_dst._airbyte_sluice_tables ORDER BY 1"),
+                 (Rows{{"products", "pg first"}, {"two_products", "pg second"}}));
+        // Deleting the first connection releases its table; the data stays.
+        QCOMPARE(h.cli({"connection", "delete", first}).exitCode, 0);
+        QCOMPARE(m_pg.rows("SELECT table_name FROM o_dst._airbyte_sluice_tables"), (Rows{{"two_products"}}));
+        QCOMPARE(m_pg.rows("SELECT count(*) FROM o_dst.products"), (Rows{{"5"}}));
+    }
+
+    // Two first syncs into one schema at once, from two homes: one owns the table, the other is refused.
+    void concurrentFirstSyncsHaveOneOwner() {
+        QVERIFY(m_pg.exec("CREATE SCHEMA cc_src; CREATE TABLE cc_src.items (id int PRIMARY KEY); "
+                          "INSERT INTO cc_src.items SELECT generate_series(1, 50)"));
+        const QString streams = R"([{"name": "items", "namespace": "cc_src", "sync_mode": "full_refresh",
+                                   "destination_sync_mode": "overwrite"}])";
+        E2eHome a, b;
+        for (int round = 0; round < 5; ++round) {
+            const std::string schema = "cc_dst" + std::to_string(round);
+            const QString ca =
+                a.createConnection(connectionFile(QStringLiteral("a%1").arg(round), m_pg.configJson("cc_src"),
+                                                  m_pg.configJson(schema), streams));
+            const QString cb =
+                b.createConnection(connectionFile(QStringLiteral("b%1").arg(round), m_pg.configJson("cc_src"),
+                                                  m_pg.configJson(schema), streams));
+            std::vector<std::unique_ptr<QProcess>> runs;
+            for (const auto& [home, id] : {std::pair{a.home(), ca}, std::pair{b.home(), cb}}) {
+                runs.push_back(std::make_unique<QProcess>());
+                runs.back()->start(qEnvironmentVariable("SLUICECTL"), {"--home", home, "sync", id});
+            }
+            QString errors;
+            std::vector<int> codes;
+            for (auto& p : runs) {
+                QVERIFY(p->waitForFinished(60000));
+                errors += QString::fromUtf8(p->readAllStandardError());
+                codes.push_back(p->exitCode());
+            }
+            std::sort(codes.begin(), codes.end());
+            QVERIFY2(codes == (std::vector<int>{0, 2}), qPrintable(errors));
+            QVERIFY2(errors.contains("belongs to connection"), qPrintable(errors));
+            QCOMPARE(m_pg.rows("SELECT count(DISTINCT owner) FROM " + schema + "._airbyte_sluice_tables"),
+                     (Rows{{"1"}}));
+            QCOMPARE(m_pg.rows("SELECT count(*) FROM " + schema + ".items"), (Rows{{"50"}}));
+        }
     }
 };
 

@@ -1,5 +1,6 @@
 #include "widgets/settings_panel.h"
 
+#include "config/connection_config.h"
 #include "config/cron_expression.h"
 #include "engine/engine.h"
 #include "engine_bridge.h"
@@ -75,6 +76,23 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     syl->addRow(tr("Checkpoint every"), m_checkpoint);
     syl->addRow(tr("When the schema changes"), m_policy);
 
+    m_prefix = new QLineEdit;
+    m_prefix->setPlaceholderText(tr("none, e.g. crm_"));
+    m_prefix->setAccessibleName(tr("Table prefix"));
+    m_prefix->setMaximumWidth(280);
+    m_prefix->setToolTip(tr("Prepended to the name of every table this connection writes, its history and "
+                            "staging tables too"));
+    auto* tables = new QGroupBox(tr("Destination tables"));
+    auto* tl = new QFormLayout(tables);
+    tl->addRow(tr("Table &prefix"), m_prefix);
+    auto* prefixNote = new QLabel(tr("A table belongs to the first connection that writes it: another "
+                                     "connection with streams of the same names needs a prefix of its own. "
+                                     "After a change, the next sync writes new tables; the old ones keep "
+                                     "their data."));
+    prefixNote->setWordWrap(true);
+    prefixNote->setForegroundRole(QPalette::PlaceholderText);
+    tl->addRow(prefixNote);
+
     m_maxAttempts = spin(1, 1000, QString(), tr("Maximum attempts per job"));
     m_maxFailures = spin(1, 1000, QString(), tr("Maximum consecutive failures"));
     m_backoff = spin(0, 3600, tr(" s"), tr("Backoff between failed attempts"));
@@ -101,6 +119,7 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     column->setContentsMargins(0, 0, 0, 0);
     column->addWidget(schedule);
     column->addWidget(sync);
+    column->addWidget(tables);
     column->addWidget(retry);
     column->addStretch(1);
     auto* layout = new QVBoxLayout(this);
@@ -117,6 +136,7 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     for (auto* s : {m_minutes, m_checkpoint, m_maxAttempts, m_maxFailures, m_backoff})
         connect(s, &QSpinBox::valueChanged, this, changed);
     connect(m_expression, &QLineEdit::textChanged, this, changed);
+    connect(m_prefix, &QLineEdit::textChanged, this, changed);
     connect(m_policy, &QComboBox::currentIndexChanged, this, changed);
     connect(m_save, &QPushButton::clicked, this, &SettingsPanel::save);
     connect(m_revert, &QPushButton::clicked, this, &SettingsPanel::load);
@@ -155,6 +175,7 @@ void SettingsPanel::load() {
     m_checkpoint->setValue(settings.value("state_checkpoint_interval").toInt(10000));
     m_policy->setCurrentIndex(
         qMax(0, m_policy->findData(settings.value("schema_change_policy").toString("block"))));
+    m_prefix->setText(settings.value("prefix").toString());
     const QJsonObject retry = settings.value("retry").toObject();
     m_maxAttempts->setValue(retry.value("max_attempts").toInt(20));
     m_maxFailures->setValue(retry.value("max_consecutive_failures").toInt(5));
@@ -166,6 +187,9 @@ void SettingsPanel::load() {
 }
 
 QString SettingsPanel::error() const {
+    if (const std::string problem = core::tablePrefixProblem(m_prefix->text().trimmed().toStdString());
+        !problem.empty())
+        return tr("The table prefix %1.").arg(QString::fromStdString(problem));
     if (!m_cron->isChecked())
         return {};
     auto cron = core::CronExpression::parse(m_expression->text().trimmed().toStdString());
@@ -192,13 +216,18 @@ QString SettingsPanel::settingsJson() const {
         schedule = {{"type", "interval"}, {"minutes", m_minutes->value()}};
     else if (m_cron->isChecked())
         schedule = {{"type", "cron"}, {"expression", m_expression->text().trimmed()}};
-    root.insert("settings",
-                QJsonObject{{"state_checkpoint_interval", m_checkpoint->value()},
-                            {"schema_change_policy", m_policy->currentData().toString()},
-                            {"schedule", schedule},
-                            {"retry", QJsonObject{{"max_attempts", m_maxAttempts->value()},
-                                                  {"max_consecutive_failures", m_maxFailures->value()},
-                                                  {"backoff_seconds", m_backoff->value()}}}});
+    // Settings this form does not show are kept as they are.
+    QJsonObject settings = root.value("settings").toObject();
+    settings.insert("state_checkpoint_interval", m_checkpoint->value());
+    settings.insert("schema_change_policy", m_policy->currentData().toString());
+    settings.insert("schedule", schedule);
+    settings.insert("prefix", m_prefix->text().trimmed());
+    QJsonObject retry = settings.value("retry").toObject();
+    retry.insert("max_attempts", m_maxAttempts->value());
+    retry.insert("max_consecutive_failures", m_maxFailures->value());
+    retry.insert("backoff_seconds", m_backoff->value());
+    settings.insert("retry", retry);
+    root.insert("settings", settings);
     root.remove("id");
     return QString::fromUtf8(QJsonDocument(root).toJson());
 }

@@ -17,7 +17,8 @@ namespace sluice::ui {
 class EngineBridge;
 
 // The Settings tab of a connection: schedule (manual, every N minutes, cron), checkpoint interval,
-// schema-change policy and retry policy. Saved through the engine like every change of a connection.
+// schema-change policy, table prefix and retry policy. Saved through the engine like every change of a
+// connection.
 class SettingsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -25,6 +26,7 @@ public:
 
     void setDetails(const sluice::core::ConnectionDetails& details);
     QPushButton* saveButton() const { return m_save; }
+    QLineEdit* prefixEdit() const { return m_prefix; }
     QString error() const; // empty when the form is valid
     // The connection JSON with the form's settings.
     QString settingsJson() const;
@@ -46,6 +48,7 @@ private:
     QLineEdit* m_expression;
     QSpinBox* m_checkpoint;
     QComboBox* m_policy;
+    QLineEdit* m_prefix;
     QSpinBox* m_maxAttempts;
     QSpinBox* m_maxFailures;
     QSpinBox* m_backoff;

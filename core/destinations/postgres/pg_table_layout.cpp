@@ -8,9 +8,9 @@ namespace sluice::core {
 
 namespace {
 constexpr size_t kMaxIdentifier = 63; // PostgreSQL silently truncates longer names (NAMEDATALEN - 1)
+} // namespace
 
-// Cuts a name to what PostgreSQL keeps (or shorter), on a UTF-8 character boundary.
-std::string truncated(const std::string& name, size_t limit = kMaxIdentifier) {
+std::string pgTruncated(const std::string& name, size_t limit) {
     if (name.size() <= limit)
         return name;
     size_t n = limit;
@@ -18,7 +18,6 @@ std::string truncated(const std::string& name, size_t limit = kMaxIdentifier) {
         --n;
     return name.substr(0, n);
 }
-} // namespace
 
 const char* pgColumnType(ColumnType t) {
     switch (t) {
@@ -36,22 +35,23 @@ const char* pgColumnType(ColumnType t) {
     return "text";
 }
 
-PgTableLayout PgTableLayout::of(const ResolvedStream& rs, const std::string& schema) {
+PgTableLayout PgTableLayout::of(const ResolvedStream& rs, const std::string& schema,
+                                const std::string& table) {
     PgTableLayout l;
     l.schema = schema;
     // Quoted names keep their case; two names that PostgreSQL would cut to the same 63 bytes get a suffix.
     std::set<std::string> taken(std::begin(kMetaColumns), std::end(kMetaColumns));
     for (const auto& c : rs.stream.columns) {
-        std::string n = truncated(c.name);
+        std::string n = pgTruncated(c.name);
         for (int k = 1; taken.count(n); ++k) {
             const std::string suffix = "_" + std::to_string(k);
-            n = truncated(c.name, kMaxIdentifier - suffix.size()) + suffix;
+            n = pgTruncated(c.name, kMaxIdentifier - suffix.size()) + suffix;
         }
         taken.insert(n);
         l.columns.push_back(n);
         l.types.push_back(c.type);
     }
-    l.assignNamesAndRoles(rs, [](const std::string& name) { return truncated(name); });
+    l.assignNamesAndRoles(table, rs, [](const std::string& name) { return pgTruncated(name); });
     return l;
 }
 
@@ -73,7 +73,7 @@ std::string PgTableLayout::copySql(const std::string& qualifiedTable) const {
 }
 
 std::string PgTableLayout::keyIndexName() const {
-    return truncated("_airbyte_pk_" + finalTable);
+    return pgTruncated("_airbyte_pk_" + finalTable);
 }
 
 namespace {

@@ -13,7 +13,9 @@ struct PgTableLayout : TableLayout {
     std::string schema;
     std::vector<ColumnType> types;
 
-    static PgTableLayout of(const ResolvedStream& stream, const std::string& schema);
+    // The layout in the tables named after `table`, the one the stream's connection claimed (PgTableNames).
+    static PgTableLayout of(const ResolvedStream& stream, const std::string& schema,
+                            const std::string& table);
 
     std::string qualified(const std::string& table) const; // "schema"."table"
     std::string createSql(const std::string& table) const;
@@ -31,5 +33,7 @@ struct PgTableLayout : TableLayout {
 };
 
 const char* pgColumnType(ColumnType t);
+// Cuts a name to what PostgreSQL keeps (63 bytes) or to `limit`, on a UTF-8 character boundary.
+std::string pgTruncated(const std::string& name, size_t limit = 63);
 
 } // namespace sluice::core

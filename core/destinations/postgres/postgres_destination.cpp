@@ -1,5 +1,6 @@
 #include "destinations/postgres/postgres_destination.h"
 
+#include "destinations/postgres/pg_table_names.h"
 #include "postgres/pg_value.h"
 #include "util/time_util.h"
 
@@ -32,19 +33,31 @@ Status PostgresDestination::open() {
     if (!conn)
         return conn.error();
     const std::string& schema = m_config->schema;
-    // CREATE SCHEMA IF NOT EXISTS needs the CREATE right on the database even when the schema exists.
-    auto exists = conn->queryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema});
-    if (!exists)
-        return exists.error();
-    if (!exists.value())
-        if (auto created = conn->exec("CREATE SCHEMA IF NOT EXISTS " + quoteIdent(schema)); !created)
-            return pgContext(created.error(), kWho, "creating schema `" + schema + "`");
-    auto table = conn->exec("CREATE TABLE IF NOT EXISTS " + qualifiedName(schema, kCheckpointTable) +
-                            " (connection_id bigint NOT NULL, namespace text NOT NULL, name text NOT NULL, "
-                            "generation_id bigint NOT NULL, seq bigint NOT NULL, state text NOT NULL, "
-                            "updated_at timestamptz NOT NULL, PRIMARY KEY (connection_id, namespace, name))");
-    if (!table)
-        return pgContext(table.error(), kWho, "creating tables in schema `" + schema + "`");
+    // Two first syncs at once would both create the schema and the bookkeeping tables, and one of them fail.
+    auto created = [&]() -> Status {
+        PgTransaction tx(conn.value());
+        SLUICE_TRY(tx.begun());
+        SLUICE_TRY(conn->exec("SELECT pg_advisory_xact_lock(1397518659, hashtext($1))", {schema}));
+        // CREATE SCHEMA IF NOT EXISTS needs the CREATE right on the database even when the schema exists.
+        auto exists = conn->queryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema});
+        if (!exists)
+            return exists.error();
+        if (!exists.value())
+            if (auto made = conn->exec("CREATE SCHEMA " + quoteIdent(schema)); !made)
+                return pgContext(made.error(), kWho, "creating schema `" + schema + "`");
+        auto tables =
+            conn->exec("CREATE TABLE IF NOT EXISTS " + qualifiedName(schema, kCheckpointTable) +
+                       " (connection_id bigint NOT NULL, namespace text NOT NULL, name text NOT NULL, "
+                       "generation_id bigint NOT NULL, seq bigint NOT NULL, state text NOT NULL, "
+                       "updated_at timestamptz NOT NULL, PRIMARY KEY (connection_id, namespace, name))");
+        if (tables)
+            tables = PgTableNames(conn.value(), schema).ensureTable();
+        if (!tables)
+            return pgContext(tables.error(), kWho, "creating tables in schema `" + schema + "`");
+        return tx.commit();
+    }();
+    if (!created)
+        return created.error();
     m_conn = std::move(conn.value());
     return {};
 }
@@ -68,13 +81,17 @@ Result<bool> PostgresDestination::tableExists(const std::string& schema, const s
     return r.value().has_value();
 }
 
+std::string PostgresDestination::where() const {
+    return std::string(kWho) + " " + m_config->database + " at " + m_config->address() + ", schema `" +
+           m_config->schema + "`";
+}
+
 Result<std::optional<DestinationCheckpoint>>
-PostgresDestination::lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) {
-    SLUICE_TRY(open());
+PostgresDestination::checkpointOf(int64_t localId, const std::string& ns, const std::string& name) {
     auto r = m_conn.query("SELECT generation_id, seq, state FROM " +
                               qualifiedName(m_config->schema, kCheckpointTable) +
                               " WHERE connection_id = $1 AND namespace = $2 AND name = $3",
-                          {std::to_string(connectionId), ns, name});
+                          {std::to_string(localId), ns, name});
     if (!r)
         return r.error();
     if (r->rows() == 0)
@@ -83,22 +100,84 @@ PostgresDestination::lastCheckpoint(int64_t connectionId, const std::string& ns,
         DestinationCheckpoint{r->getInt(0, 0), r->getInt(0, 1), r->get(0, 2)}};
 }
 
+Result<std::optional<DestinationCheckpoint>>
+PostgresDestination::lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) {
+    SLUICE_TRY(open());
+    // One snapshot: the owner's number and its checkpoint (another process may claim in between).
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    SLUICE_TRY(m_conn.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+    auto claims = PgTableNames(m_conn, m_config->schema).claims();
+    if (!claims)
+        return claims.error();
+    const auto id = localIdOf(claims.value(), ownerFor(m_owner, connectionId));
+    if (!id)
+        return std::optional<DestinationCheckpoint>{};
+    return checkpointOf(*id, ns, name);
+}
+
+Result<std::vector<std::string>> PostgresDestination::claimTables(const std::vector<StreamWritePlan>& plans) {
+    PgTableNames names(m_conn, m_config->schema);
+    SLUICE_TRY(names.lock());
+    auto claims = names.claims();
+    if (!claims)
+        return claims.error();
+    auto maxId = names.maxCheckpointId();
+    if (!maxId)
+        return maxId.error();
+    const auto known = localIdOf(claims.value(), m_owner);
+    std::vector<StreamRef> streams;
+    for (const auto& p : plans) {
+        StreamRef s{p.stream.stream.ns, p.stream.stream.name, false};
+        if (known) {
+            auto cp = checkpointOf(*known, s.ns, s.name);
+            if (!cp)
+                return cp.error();
+            s.hasData = cp.value().has_value();
+        }
+        streams.push_back(std::move(s));
+    }
+    auto plan = planClaims(claims.value(), m_owner, streams, PgTableNames::naming(where()), maxId.value());
+    if (!plan)
+        return plan.error();
+    SLUICE_TRY(names.apply(plan.value(), m_owner));
+    m_localId = plan->localId;
+    return plan->tables;
+}
+
 Status PostgresDestination::begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) {
     SLUICE_TRY(open());
-    m_connectionId = connectionId;
+    m_owner = ownerFor(m_owner, connectionId);
     m_streams.clear();
     PgTransaction tx(m_conn);
     SLUICE_TRY(tx.begun());
+    // Claimed in the transaction that creates the tables: two processes cannot both take one.
+    auto tables = claimTables(plans);
+    if (!tables)
+        return tables.error().kind == ErrorKind::Refused
+                   ? tables.error()
+                   : pgContext(tables.error(), kWho, "choosing the tables of the connection");
     for (size_t i = 0; i < plans.size(); ++i) {
         auto s = std::make_unique<StreamState>();
         s->plan = plans[i];
-        s->layout = PgTableLayout::of(plans[i].stream, m_config->schema);
+        s->layout = PgTableLayout::of(plans[i].stream, m_config->schema, tables.value()[i]);
         auto st = prepareStream(*s, i);
         if (!st)
             return pgContext(st.error(), kWho, "stream `" + plans[i].stream.stream.name + "`");
         m_streams.push_back(std::move(s));
     }
     return tx.commit();
+}
+
+Result<int64_t> PostgresDestination::releaseTables() {
+    SLUICE_TRY(open());
+    PgTransaction tx(m_conn);
+    SLUICE_TRY(tx.begun());
+    auto released = PgTableNames(m_conn, m_config->schema).release(m_owner);
+    if (!released)
+        return pgContext(released.error(), kWho, "releasing the tables of the connection");
+    SLUICE_TRY(tx.commit());
+    return released;
 }
 
 Status PostgresDestination::ensureColumns(const std::string& table, const PgTableLayout& l) {
@@ -151,7 +230,7 @@ Status PostgresDestination::prepareStream(StreamState& s, size_t index) {
     }
     if (s.plan.minimumGeneration > 0) {
         // Staging survives only for a later attempt of the same generation, whose checkpoint covers it.
-        auto cp = lastCheckpoint(m_connectionId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
+        auto cp = checkpointOf(m_localId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
         if (!cp)
             return cp.error();
         auto staged = tableExists(l.schema, l.stagingTable);
@@ -241,7 +320,7 @@ Status PostgresDestination::saveCheckpoint(const StreamState& s, const Destinati
             "($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (connection_id, namespace, name) DO UPDATE "
             "SET generation_id = EXCLUDED.generation_id, seq = EXCLUDED.seq, state = EXCLUDED.state, "
             "updated_at = EXCLUDED.updated_at",
-        {std::to_string(m_connectionId), s.plan.stream.stream.ns, s.plan.stream.stream.name,
+        {std::to_string(m_localId), s.plan.stream.stream.ns, s.plan.stream.stream.name,
          std::to_string(c.generation), std::to_string(c.seq), c.stateJson});
 }
 

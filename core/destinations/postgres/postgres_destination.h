@@ -29,6 +29,8 @@ public:
                                               size_t maxStaleRows) override;
     Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
     Result<int64_t> rowCount(const ResolvedStream& stream) override;
+    void bindConnection(const DestinationOwner& owner) override { m_owner = owner; }
+    Result<int64_t> releaseTables() override;
 
 private:
     enum class Target { Final, HistoryAndFinal, Staging };
@@ -43,6 +45,13 @@ private:
     Status prepareStream(StreamState& s, size_t index);
     Status writeRows(StreamState& s, std::vector<Row>& rows);
     Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
+    Result<std::optional<DestinationCheckpoint>> checkpointOf(int64_t localId, const std::string& ns,
+                                                              const std::string& name);
+    // Claims the tables of the plans' streams for m_owner (or refuses them) and sets m_localId.
+    Result<std::vector<std::string>> claimTables(const std::vector<StreamWritePlan>& plans);
+    // The tables of a stream for inspection; none when another connection owns the ones it would get.
+    Result<std::optional<PgTableLayout>> layoutOf(const ResolvedStream& stream);
+    std::string where() const;
     Status swapIn(StreamState& s);
     Result<bool> tableExists(const std::string& schema, const std::string& table);
     Status ensureColumns(const std::string& table, const PgTableLayout& layout);
@@ -52,7 +61,8 @@ private:
 
     Result<PgConfig> m_config;
     PgConnection m_conn;
-    int64_t m_connectionId = 0;
+    DestinationOwner m_owner;
+    int64_t m_localId = 0; // m_owner's number in this schema (its checkpoints), set by begin()
     std::vector<std::unique_ptr<StreamState>> m_streams;
     RecordStamper m_stamper;
     std::string m_copy; // the COPY text of the batch being written (reused)

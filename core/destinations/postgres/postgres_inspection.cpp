@@ -1,5 +1,6 @@
 // Read-only questions about generations, answered from the destination tables themselves.
 #include "destinations/generation_diff.h"
+#include "destinations/postgres/pg_table_names.h"
 #include "destinations/postgres/postgres_destination.h"
 #include "postgres/pg_value.h"
 
@@ -25,9 +26,25 @@ Result<std::vector<GenerationCount>> countsOf(PgConnection& conn, const std::str
 
 } // namespace
 
-Result<int64_t> PostgresDestination::rowCount(const ResolvedStream& stream) {
+Result<std::optional<PgTableLayout>> PostgresDestination::layoutOf(const ResolvedStream& stream) {
     SLUICE_TRY(open());
-    const auto l = PgTableLayout::of(stream, m_config->schema);
+    auto claims = PgTableNames(m_conn, m_config->schema).claims();
+    if (!claims)
+        return claims.error();
+    auto table = tableToRead(claims.value(), m_owner, stream.stream.ns, stream.stream.name,
+                             PgTableNames::naming(where()));
+    if (!table)
+        return std::optional<PgTableLayout>{};
+    return std::optional<PgTableLayout>{PgTableLayout::of(stream, m_config->schema, *table)};
+}
+
+Result<int64_t> PostgresDestination::rowCount(const ResolvedStream& stream) {
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
+    if (!layout.value())
+        return int64_t{0};
+    const auto& l = *layout.value();
     auto exists = tableExists(l.schema, l.finalTable);
     if (!exists)
         return exists.error();
@@ -41,9 +58,13 @@ Result<int64_t> PostgresDestination::rowCount(const ResolvedStream& stream) {
 
 Result<GenerationReport> PostgresDestination::generationReport(const ResolvedStream& stream, int64_t current,
                                                                size_t maxStaleRows) {
-    SLUICE_TRY(open());
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
     GenerationReport report;
-    const auto l = PgTableLayout::of(stream, m_config->schema);
+    if (!layout.value())
+        return report;
+    const auto& l = *layout.value();
     const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
     auto hasSource = tableExists(l.schema, source);
     auto hasFinal = tableExists(l.schema, l.finalTable);
@@ -95,8 +116,12 @@ Result<GenerationReport> PostgresDestination::generationReport(const ResolvedStr
 }
 
 Result<GenerationDiff> PostgresDestination::diff(const ResolvedStream& stream, int64_t from, int64_t to) {
-    SLUICE_TRY(open());
-    const auto l = PgTableLayout::of(stream, m_config->schema);
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
+    if (!layout.value())
+        return GenerationDiff{};
+    const auto& l = *layout.value();
     if (l.keyColumns.empty())
         return Error::invalid("stream `" + stream.stream.name +
                               "` has no primary key: a diff matches records by key (set `primary_key`)");

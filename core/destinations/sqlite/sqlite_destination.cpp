@@ -5,13 +5,11 @@
 #include "util/logging.h"
 #include "util/time_util.h"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
-
-#include <algorithm>
-#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,50 +82,83 @@ Status SqliteDestination::check() {
     return {};
 }
 
-Result<std::optional<DestinationCheckpoint>> SqliteDestination::lastCheckpoint(int64_t connectionId,
-                                                                               const std::string& ns,
-                                                                               const std::string& name) {
-    SLUICE_TRY(open());
+Result<std::optional<DestinationCheckpoint>>
+SqliteDestination::checkpointOf(int64_t localId, const std::string& ns, const std::string& name) {
     auto st = m_db.prepare(std::string("SELECT generation_id, seq, state FROM ") + kCheckpointTable +
                            " WHERE connection_id=? AND namespace=? AND name=?");
     if (!st)
         return st.error();
-    st->bind(1, connectionId).bind(2, ns).bind(3, name);
+    st->bind(1, localId).bind(2, ns).bind(3, name);
     auto r = st->step();
     if (!r)
         return r.error();
     if (!r.value())
         return std::optional<DestinationCheckpoint>{};
-    return std::optional<DestinationCheckpoint>{DestinationCheckpoint{st->getInt(0), st->getInt(1), st->getText(2)}};
+    return std::optional<DestinationCheckpoint>{
+        DestinationCheckpoint{st->getInt(0), st->getInt(1), st->getText(2)}};
+}
+
+Result<std::optional<DestinationCheckpoint>>
+SqliteDestination::lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) {
+    SLUICE_TRY(open());
+    // One snapshot: the owner's number and its checkpoint (another process may claim in between).
+    Transaction tx(m_db, false);
+    SLUICE_TRY(tx.begun());
+    auto claims = SqliteTableNames(m_db).claims();
+    if (!claims)
+        return claims.error();
+    const auto id = localIdOf(claims.value(), ownerFor(m_owner, connectionId));
+    if (!id)
+        return std::optional<DestinationCheckpoint>{};
+    return checkpointOf(*id, ns, name);
+}
+
+Result<std::vector<std::string>> SqliteDestination::claimTables(const std::vector<StreamWritePlan>& plans) {
+    SqliteTableNames names(m_db);
+    auto claims = names.claims();
+    if (!claims)
+        return failure("cannot read the tables of the connections", claims.error().message);
+    auto maxId = names.maxCheckpointId();
+    if (!maxId)
+        return failure("cannot read the checkpoints", maxId.error().message);
+    // Streams that already have data choose their table first: they keep the one they have.
+    const auto known = localIdOf(claims.value(), m_owner);
+    std::vector<StreamRef> streams;
+    for (const auto& p : plans) {
+        StreamRef s{p.stream.stream.ns, p.stream.stream.name, false};
+        if (known) {
+            auto cp = checkpointOf(*known, s.ns, s.name);
+            if (!cp)
+                return cp.error();
+            s.hasData = cp.value().has_value();
+        }
+        streams.push_back(std::move(s));
+    }
+    auto plan = planClaims(claims.value(), m_owner, streams,
+                           SqliteTableNames::naming("SQLite destination " + m_path), maxId.value());
+    if (!plan)
+        return plan.error();
+    if (auto applied = names.apply(plan.value(), m_owner); !applied)
+        return failure("cannot record the tables of the connection", applied.error().message);
+    m_localId = plan->localId;
+    return plan->tables;
 }
 
 Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) {
     SLUICE_TRY(open());
-    m_connectionId = connectionId;
+    m_owner = ownerFor(m_owner, connectionId);
     m_streams.clear();
     Transaction tx(m_db);
     if (!tx.begun())
         return failure("cannot start writing", tx.begun().error().message);
-    SqliteTableNames names(m_db);
-    // Streams that already have data choose their table first: they keep the one they have.
-    std::vector<std::string> tables(plans.size());
-    for (int pass = 0; pass < 2; ++pass)
-        for (size_t i = 0; i < plans.size(); ++i) {
-            const auto& d = plans[i].stream.stream;
-            auto cp = lastCheckpoint(connectionId, d.ns, d.name);
-            if (!cp)
-                return cp.error();
-            if (cp.value().has_value() != (pass == 0))
-                continue;
-            auto table = names.assign(connectionId, d.ns, d.name);
-            if (!table)
-                return failure("cannot choose the table of stream `" + d.name + "`", table.error().message);
-            tables[i] = *table;
-        }
+    // Claimed in the transaction that creates the tables: two processes cannot both take one.
+    auto tables = claimTables(plans);
+    if (!tables)
+        return tables.error();
     for (size_t i = 0; i < plans.size(); ++i) {
         auto s = std::make_unique<StreamState>();
         s->plan = plans[i];
-        s->layout = SqliteTableLayout::of(plans[i].stream, tables[i]);
+        s->layout = SqliteTableLayout::of(plans[i].stream, tables.value()[i]);
         auto st = prepareStream(*s);
         if (!st)
             return failure("cannot prepare the tables of stream `" + plans[i].stream.stream.name + "`",
@@ -138,6 +169,22 @@ Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWr
     if (!c)
         return failure("cannot prepare the tables", c.error().message);
     return {};
+}
+
+Result<int64_t> SqliteDestination::releaseTables() {
+    std::error_code ec;
+    if (!fs::exists(m_path, ec))
+        return int64_t{0}; // nothing was ever written there; do not create the file
+    SLUICE_TRY(open());
+    Transaction tx(m_db);
+    if (!tx.begun())
+        return failure("cannot release the tables", tx.begun().error().message);
+    auto released = SqliteTableNames(m_db).release(m_owner);
+    if (!released)
+        return failure("cannot release the tables", released.error().message);
+    if (auto c = tx.commit(); !c)
+        return failure("cannot release the tables", c.error().message);
+    return released;
 }
 
 Status SqliteDestination::prepareStream(StreamState& s) {
@@ -152,7 +199,7 @@ Status SqliteDestination::prepareStream(StreamState& s) {
     }
     if (s.plan.minimumGeneration > 0) {
         // Staging survives only for a later attempt of the same generation, whose checkpoint covers it.
-        auto cp = lastCheckpoint(m_connectionId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
+        auto cp = checkpointOf(m_localId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
         if (!cp)
             return cp.error();
         const bool reuse = cp.value() && cp.value()->generation == s.plan.generation && !s.plan.clear &&
@@ -165,7 +212,7 @@ Status SqliteDestination::prepareStream(StreamState& s) {
     } else {
         s.target = dedupe ? Target::HistoryAndFinal : Target::Final;
     }
-    const std::string into = s.target == Target::Staging  ? l.stagingTable
+    const std::string into = s.target == Target::Staging ? l.stagingTable
                              : s.target == Target::Final ? l.finalTable
                                                          : l.historyTable;
     SLUICE_TRY(s.insert.prepare(m_db, l.insertSql(into), l.columns.size()));
@@ -173,9 +220,11 @@ Status SqliteDestination::prepareStream(StreamState& s) {
         SLUICE_TRY(s.upsert.prepare(m_db, l.upsertSql(), l.columns.size()));
         if (l.cdcColumn >= 0) {
             const std::string cdc = quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]);
-            SLUICE_TRY(m_db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_cdc_" + l.finalTable) + " ON " +
-                                 quoteIdent(l.finalTable) + " (" + cdc + ") WHERE " + cdc + " IS NOT NULL"));
-            auto purge = m_db.prepare("DELETE FROM " + quoteIdent(l.finalTable) + " WHERE " + cdc + " IS NOT NULL");
+            SLUICE_TRY(m_db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_cdc_" + l.finalTable) +
+                                 " ON " + quoteIdent(l.finalTable) + " (" + cdc + ") WHERE " + cdc +
+                                 " IS NOT NULL"));
+            auto purge =
+                m_db.prepare("DELETE FROM " + quoteIdent(l.finalTable) + " WHERE " + cdc + " IS NOT NULL");
             if (!purge)
                 return purge.error();
             s.purgeDeleted = std::move(purge.value());
@@ -211,7 +260,7 @@ Status SqliteDestination::saveCheckpoint(const StreamState& s, const Destination
                            "updated_at=excluded.updated_at");
     if (!st)
         return st.error();
-    st->bind(1, m_connectionId).bind(2, s.plan.stream.stream.ns).bind(3, s.plan.stream.stream.name);
+    st->bind(1, m_localId).bind(2, s.plan.stream.stream.ns).bind(3, s.plan.stream.stream.name);
     st->bind(4, c.generation).bind(5, c.seq).bind(6, c.stateJson).bind(7, nowIso());
     return st->run();
 }

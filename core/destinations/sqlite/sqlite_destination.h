@@ -25,12 +25,13 @@ public:
     Result<std::optional<DestinationCheckpoint>> lastCheckpoint(int64_t connectionId, const std::string& ns,
                                                                 const std::string& name) override;
     Result<GenerationReport> generationReport(const ResolvedStream& stream, int64_t currentGeneration,
-                                             size_t maxStaleRows) override;
+                                              size_t maxStaleRows) override;
     Result<GenerationDiff> diff(const ResolvedStream& stream, int64_t from, int64_t to) override;
     Result<int64_t> rowCount(const ResolvedStream& stream) override;
     Result<std::vector<GenerationAggregate>> aggregate(const ResolvedStream& stream,
                                                        const std::string& column) override;
-    void bindConnection(int64_t connectionId) override { m_connectionId = connectionId; }
+    void bindConnection(const DestinationOwner& owner) override { m_owner = owner; }
+    Result<int64_t> releaseTables() override;
 
 private:
     enum class Target { Final, HistoryAndFinal, Staging };
@@ -47,15 +48,21 @@ private:
     Status prepareStream(StreamState& s);
     Status writeRows(StreamState& s, std::vector<Row>& rows);
     Status saveCheckpoint(const StreamState& s, const DestinationCheckpoint& c);
+    Result<std::optional<DestinationCheckpoint>> checkpointOf(int64_t localId, const std::string& ns,
+                                                              const std::string& name);
+    // Claims the tables of the plans' streams for m_owner (or refuses them) and sets m_localId.
+    Result<std::vector<std::string>> claimTables(const std::vector<StreamWritePlan>& plans);
     Status swapIn(StreamState& s);
-    // The tables of a stream for inspection: those begin() chose for it.
-    Result<SqliteTableLayout> layoutOf(const ResolvedStream& stream);
+    // The tables of a stream for inspection: those begin() chose for it; none when another connection owns
+    // the ones it would get.
+    Result<std::optional<SqliteTableLayout>> layoutOf(const ResolvedStream& stream);
     // "SQLite destination PATH: what: SQLite's message", with what to do when the disk is full or read-only.
     Error failure(const std::string& what, const std::string& cause) const;
 
     std::string m_path;
     Database m_db;
-    int64_t m_connectionId = 0;
+    DestinationOwner m_owner;
+    int64_t m_localId = 0; // m_owner's number in this destination (its checkpoints), set by begin()
     std::vector<std::unique_ptr<StreamState>> m_streams;
     RecordStamper m_stamper;
     std::vector<RowStamp> m_stamps; // of the rows being written, reused

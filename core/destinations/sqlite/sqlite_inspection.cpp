@@ -14,7 +14,8 @@ Value columnValue(Statement& st, int col, ColumnType type) {
     case SQLITE_NULL:
         return Value::null();
     case SQLITE_INTEGER:
-        return type == ColumnType::Boolean ? Value::boolean(st.getInt(col) != 0) : Value::integer(st.getInt(col));
+        return type == ColumnType::Boolean ? Value::boolean(st.getInt(col) != 0)
+                                           : Value::integer(st.getInt(col));
     case SQLITE_FLOAT:
         return Value::real(st.getDouble(col));
     default:
@@ -42,21 +43,25 @@ Result<std::vector<GenerationCount>> countsOf(Database& db, const std::string& t
 
 } // namespace
 
-Result<SqliteTableLayout> SqliteDestination::layoutOf(const ResolvedStream& stream) {
+Result<std::optional<SqliteTableLayout>> SqliteDestination::layoutOf(const ResolvedStream& stream) {
     SLUICE_TRY(open());
-    auto table = SqliteTableNames(m_db).lookup(m_connectionId, stream.stream.ns, stream.stream.name);
+    auto claims = SqliteTableNames(m_db).claims();
+    if (!claims)
+        return claims.error();
+    auto table = tableToRead(claims.value(), m_owner, stream.stream.ns, stream.stream.name,
+                             SqliteTableNames::naming(m_path));
     if (!table)
-        return table.error();
-    return SqliteTableLayout::of(stream, *table);
+        return std::optional<SqliteTableLayout>{};
+    return std::optional<SqliteTableLayout>{SqliteTableLayout::of(stream, *table)};
 }
 
 Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
     auto layout = layoutOf(stream);
     if (!layout)
         return layout.error();
-    const auto& l = *layout;
-    if (!m_db.tableExists(l.finalTable))
+    if (!layout.value() || !m_db.tableExists(layout.value()->finalTable))
         return int64_t{0};
+    const auto& l = *layout.value();
     auto n = m_db.queryInt("SELECT count(*) FROM " + quoteIdent(l.finalTable));
     if (!n)
         return n.error();
@@ -65,7 +70,6 @@ Result<int64_t> SqliteDestination::rowCount(const ResolvedStream& stream) {
 
 Result<std::vector<GenerationAggregate>> SqliteDestination::aggregate(const ResolvedStream& stream,
                                                                       const std::string& column) {
-    SLUICE_TRY(open());
     const int index = stream.stream.columnIndex(column);
     if (index < 0)
         return Error::invalid("stream `" + stream.stream.name + "` has no column `" + column + "`");
@@ -73,9 +77,14 @@ Result<std::vector<GenerationAggregate>> SqliteDestination::aggregate(const Reso
     if (type != ColumnType::Integer && type != ColumnType::Number)
         return Error::invalid("column `" + column + "` of stream `" + stream.stream.name +
                               "` is not numeric: only integer and number columns can be summed");
-    const auto l = SqliteTableLayout::of(stream);
-    const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
+    auto layout = layoutOf(stream);
+    if (!layout)
+        return layout.error();
     std::vector<GenerationAggregate> out;
+    if (!layout.value())
+        return out;
+    const auto& l = *layout.value();
+    const std::string source = stream.mode.isDedupe() ? l.historyTable : l.finalTable;
     if (!m_db.tableExists(source))
         return out;
     const std::string c = quoteIdent(l.columns[static_cast<size_t>(index)]);
@@ -95,12 +104,14 @@ Result<std::vector<GenerationAggregate>> SqliteDestination::aggregate(const Reso
 }
 
 Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStream& stream, int64_t current,
-                                                            size_t maxStaleRows) {
+                                                             size_t maxStaleRows) {
     auto layout = layoutOf(stream);
     if (!layout)
         return layout.error();
-    const auto& l = *layout;
     GenerationReport report;
+    if (!layout.value())
+        return report;
+    const auto& l = *layout.value();
     const bool dedupe = stream.mode.isDedupe();
     const std::string source = dedupe ? l.historyTable : l.finalTable;
     auto stored = countsOf(m_db, source);
@@ -114,9 +125,11 @@ Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStrea
     if (l.keyColumns.empty() || !m_db.tableExists(l.finalTable) || !m_db.tableExists(source))
         return report;
 
-    const std::string where = " FROM " + quoteIdent(l.finalTable) + " f WHERE f.\"_airbyte_generation_id\" < ?1 AND "
-                              "NOT EXISTS (SELECT 1 FROM " + quoteIdent(source) +
-                              " s WHERE s.\"_airbyte_generation_id\" = ?1 AND " + l.keyMatch("s", "f", "IS") + ")";
+    const std::string where = " FROM " + quoteIdent(l.finalTable) +
+                              " f WHERE f.\"_airbyte_generation_id\" < ?1 AND "
+                              "NOT EXISTS (SELECT 1 FROM " +
+                              quoteIdent(source) + " s WHERE s.\"_airbyte_generation_id\" = ?1 AND " +
+                              l.keyMatch("s", "f", "IS") + ")";
     auto count = m_db.prepare("SELECT count(*)" + where);
     if (!count)
         return count.error();
@@ -147,7 +160,8 @@ Result<GenerationReport> SqliteDestination::generationReport(const ResolvedStrea
             break;
         RowData row;
         for (size_t i = 0; i < names.size(); ++i) {
-            const ColumnType t = i < stream.stream.columns.size() ? stream.stream.columns[i].type : ColumnType::String;
+            const ColumnType t =
+                i < stream.stream.columns.size() ? stream.stream.columns[i].type : ColumnType::String;
             row.emplace_back(names[i], columnValue(*rows, static_cast<int>(i), t));
         }
         report.staleRows.push_back(std::move(row));
@@ -159,7 +173,9 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
     auto layout = layoutOf(stream);
     if (!layout)
         return layout.error();
-    const auto& l = *layout;
+    if (!layout.value())
+        return GenerationDiff{};
+    const auto& l = *layout.value();
     if (l.keyColumns.empty())
         return Error::invalid("stream `" + stream.stream.name +
                               "` has no primary key: a diff matches records by key (set `primary_key`)");
@@ -170,9 +186,10 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
     std::string cols;
     for (const auto& c : l.columns)
         cols += (cols.empty() ? "" : ", ") + quoteIdent(c);
-    auto st = m_db.prepare("SELECT " + cols + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() +
-                           " ORDER BY " + l.winnerOrder() + ") AS rn FROM " + quoteIdent(source) +
-                           " WHERE \"_airbyte_generation_id\" = ?) WHERE rn = 1 ORDER BY " + l.keyList());
+    auto st =
+        m_db.prepare("SELECT " + cols + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() +
+                     " ORDER BY " + l.winnerOrder() + ") AS rn FROM " + quoteIdent(source) +
+                     " WHERE \"_airbyte_generation_id\" = ?) WHERE rn = 1 ORDER BY " + l.keyList());
     if (!st)
         return st.error();
 

@@ -25,10 +25,6 @@ const char* sqlType(ColumnType t) {
 }
 } // namespace
 
-SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs) {
-    return of(rs, rs.stream.name);
-}
-
 SqliteTableLayout SqliteTableLayout::of(const ResolvedStream& rs, const std::string& table) {
     SqliteTableLayout l;
     l.finalTable = table;
@@ -70,7 +66,9 @@ std::string SqliteTableLayout::insertSql(const std::string& table) const {
     return sql + ")";
 }
 
-std::string SqliteTableLayout::keyIndexName() const { return "_airbyte_pk_" + finalTable; }
+std::string SqliteTableLayout::keyIndexName() const {
+    return "_airbyte_pk_" + finalTable;
+}
 
 std::string SqliteTableLayout::upsertSql() const {
     const std::string t = quoteIdent(finalTable);
@@ -93,9 +91,9 @@ std::string SqliteTableLayout::upsertSql() const {
         sql += " WHERE " + newer;
     } else {
         const std::string c = quoteIdent(columns[static_cast<size_t>(cursorColumn)]);
-        sql += " WHERE (excluded." + c + " IS NOT NULL AND (" + t + "." + c + " IS NULL OR excluded." + c + " > " +
-               t + "." + c + " OR (excluded." + c + " = " + t + "." + c + " AND " + newer + "))) OR (excluded." + c +
-               " IS NULL AND " + t + "." + c + " IS NULL AND " + newer + ")";
+        sql += " WHERE (excluded." + c + " IS NOT NULL AND (" + t + "." + c + " IS NULL OR excluded." + c +
+               " > " + t + "." + c + " OR (excluded." + c + " = " + t + "." + c + " AND " + newer +
+               "))) OR (excluded." + c + " IS NULL AND " + t + "." + c + " IS NULL AND " + newer + ")";
     }
     return sql;
 }
@@ -125,23 +123,25 @@ Status ensureColumns(Database& db, const std::string& table, const SqliteTableLa
     }
     for (size_t i = 0; i < layout.columns.size(); ++i)
         if (!have.count(lower(layout.columns[i])))
-            SLUICE_TRY(db.exec("ALTER TABLE " + quoteIdent(table) + " ADD COLUMN " + quoteIdent(layout.columns[i]) +
-                               " " + layout.sqlTypes[i]));
+            SLUICE_TRY(db.exec("ALTER TABLE " + quoteIdent(table) + " ADD COLUMN " +
+                               quoteIdent(layout.columns[i]) + " " + layout.sqlTypes[i]));
     return {};
 }
 
 Status ensureKeyIndex(Database& db, const SqliteTableLayout& layout) {
     if (layout.keyColumns.empty())
         return {};
-    const std::string create = "CREATE UNIQUE INDEX IF NOT EXISTS " + quoteIdent(layout.keyIndexName()) + " ON " +
-                               quoteIdent(layout.finalTable) + " (" + layout.keyList() + ")";
+    const std::string create = "CREATE UNIQUE INDEX IF NOT EXISTS " + quoteIdent(layout.keyIndexName()) +
+                               " ON " + quoteIdent(layout.finalTable) + " (" + layout.keyList() + ")";
     if (db.exec(create).ok())
         return {};
     // The table held several versions per key (it was not deduplicated before): keep each key's winner.
     const std::string t = quoteIdent(layout.finalTable);
-    SLUICE_TRY(db.exec("DELETE FROM " + t + " WHERE rowid NOT IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER "
-                       "(PARTITION BY " + layout.keyList() + " ORDER BY " + layout.winnerOrder() +
-                       ") AS rn FROM " + t + ") WHERE rn = 1)"));
+    SLUICE_TRY(db.exec("DELETE FROM " + t +
+                       " WHERE rowid NOT IN (SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER "
+                       "(PARTITION BY " +
+                       layout.keyList() + " ORDER BY " + layout.winnerOrder() + ") AS rn FROM " + t +
+                       ") WHERE rn = 1)"));
     return db.exec(create);
 }
 

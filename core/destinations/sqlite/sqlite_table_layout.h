@@ -13,8 +13,8 @@ namespace sluice::core {
 struct SqliteTableLayout : TableLayout {
     std::vector<std::string> sqlTypes; // INTEGER, REAL, TEXT
 
-    // The layout in the tables named after `table` (see SqliteTableNames), by default the stream's name.
-    static SqliteTableLayout of(const ResolvedStream& stream);
+    // The layout in the tables named after `table`: the one the stream's connection claimed (see
+    // SqliteTableNames), which is not always the stream's name.
     static SqliteTableLayout of(const ResolvedStream& stream, const std::string& table);
 
     std::string createSql(const std::string& table) const;
