@@ -33,6 +33,10 @@ Error SqliteDestination::failure(const std::string& what, const std::string& cau
         msg += " (free space on the disk that holds " + m_path + "; nothing of this attempt was kept)";
     else if (cause.find("readonly") != std::string::npos || cause.find("unable to open") != std::string::npos)
         msg += " (check that " + m_path + " and its folder are writable)";
+    else if (cause.find("database is locked") != std::string::npos)
+        msg += " (another program or sync held the file's write lock for over " +
+               std::to_string(kBusyTimeoutMs / 60000) + " minutes; run the syncs that share " + m_path +
+               " one after the other, or give each connection a file of its own)";
     return Error::transient(msg);
 }
 
@@ -58,6 +62,7 @@ Status SqliteDestination::open() {
     if (!db)
         return Error::config("SQLite destination: " + db.error().message);
     m_db = std::move(db.value());
+    m_db.describeSharing("The SQLite destination", "another sync into the same file");
     auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     if (!wal)
         return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
@@ -88,17 +93,15 @@ Result<std::optional<DestinationCheckpoint>> SqliteDestination::lastCheckpoint(i
                                                                                const std::string& ns,
                                                                                const std::string& name) {
     SLUICE_TRY(open());
-    auto st = m_db.prepare(std::string("SELECT generation_id, seq, state FROM ") + kCheckpointTable +
-                           " WHERE connection_id=? AND namespace=? AND name=?");
-    if (!st)
-        return st.error();
-    st->bind(1, connectionId).bind(2, ns).bind(3, name);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (!r.value())
-        return std::optional<DestinationCheckpoint>{};
-    return std::optional<DestinationCheckpoint>{DestinationCheckpoint{st->getInt(0), st->getInt(1), st->getText(2)}};
+    std::optional<DestinationCheckpoint> found;
+    SLUICE_TRY(m_db.forEachRow(
+        std::string("SELECT generation_id, seq, state FROM ") + kCheckpointTable +
+            " WHERE connection_id=? AND namespace=? AND name=?",
+        [&](Statement& st) {
+            found = DestinationCheckpoint{st.getInt(0), st.getInt(1), st.getText(2)};
+        },
+        connectionId, ns, name));
+    return found;
 }
 
 Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWritePlan>& plans) {
