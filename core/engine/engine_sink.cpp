@@ -170,33 +170,41 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
 Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& written) {
     StateRepository states(m_store.db());
     JobRepository jobs(m_store.db());
-    Transaction tx(m_store.db());
-    SLUICE_TRY(tx.begun());
     int64_t total = 0;
+    for (auto [i, n] : written)
+        total += static_cast<int64_t>(n);
+    // The transaction may run more than once: the buffers change only once it committed.
+    SLUICE_TRY(m_store.db().write("saving the state of job " + std::to_string(m_jobId), [&]() -> Status {
+        for (auto [i, n] : written) {
+            const Buffer& b = m_streams[i];
+            if (b.pendingState)
+                SLUICE_TRY(states.saveState(
+                    m_connectionId, b.target.ns, b.target.name,
+                    StoredState{*b.pendingState, b.target.generation, b.target.seq + 1, {}}));
+            if (n)
+                SLUICE_TRY(
+                    jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name, static_cast<int64_t>(n)));
+        }
+        if (m_pendingGlobal) {
+            auto prev = states.state(m_connectionId, "", "");
+            const int64_t seq = prev.ok() && prev.value() ? prev.value()->seq + 1 : 1;
+            SLUICE_TRY(states.saveState(m_connectionId, "", "", StoredState{*m_pendingGlobal, 0, seq, {}}));
+        }
+        if (total)
+            SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));
+        faultPoint("during-state-save");
+        return {};
+    }));
     for (auto [i, n] : written) {
         Buffer& b = m_streams[i];
         if (b.pendingState) {
             b.target.seq += 1;
             b.target.lastState = *b.pendingState;
-            SLUICE_TRY(states.saveState(m_connectionId, b.target.ns, b.target.name,
-                                        StoredState{b.target.lastState, b.target.generation, b.target.seq, {}}));
             b.pendingState.reset();
         }
         b.committed += static_cast<int64_t>(n);
-        total += static_cast<int64_t>(n);
-        if (n)
-            SLUICE_TRY(jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name, static_cast<int64_t>(n)));
     }
-    if (m_pendingGlobal) {
-        auto prev = states.state(m_connectionId, "", "");
-        const int64_t seq = prev.ok() && prev.value() ? prev.value()->seq + 1 : 1;
-        SLUICE_TRY(states.saveState(m_connectionId, "", "", StoredState{*m_pendingGlobal, 0, seq, {}}));
-        m_pendingGlobal.reset();
-    }
-    if (total)
-        SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));
-    faultPoint("during-state-save");
-    SLUICE_TRY(tx.commit());
+    m_pendingGlobal.reset();
     m_committedTotal += total;
     if (m_options.observer)
         for (auto [i, n] : written)

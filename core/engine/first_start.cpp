@@ -31,34 +31,40 @@ std::string demoConnectionJson(const std::string& home) {
 }
 
 Result<std::optional<int64_t>> initialiseHome(Database& store, const std::string& home) {
-    SettingsRepository settings(store);
-    auto done = settings.get(kHomeInitialisedKey);
-    if (!done)
-        return done.error();
-    if (done.value())
-        return std::optional<int64_t>{};
-    ConnectionRepository connections(store);
-    auto list = connections.list();
-    if (!list)
-        return list.error();
-    std::optional<int64_t> created;
-    if (list->empty()) {
-        auto config = parseConnectionJson(demoConnectionJson(home), "the demo connection", home);
-        if (!config)
-            return config.error();
-        auto id = connections.create(config.value());
-        if (!id)
-            return id.error();
-        created = id.value();
-        // The demo's streams are known without a sync: the table shows their columns, cursor and key at once.
-        if (auto source = makeSource(config->source.type, config->source.configJson))
-            if (auto streams = source.value()->discover())
-                for (const auto& s : streams.value())
-                    (void)connections.setStreamSchema(id.value(), s.ns, s.name, streamToJson(s));
-        logger("engine")->info("first start: created the demo connection (id {})", id.value());
-    }
-    SLUICE_TRY(settings.set(kHomeInitialisedKey, "1"));
-    return created;
+    // Under one write lock: two windows opened at once on a new home create one demo, not two (or an error).
+    auto result = store.write("creating the demo connection", [&]() -> Result<std::optional<int64_t>> {
+        SettingsRepository settings(store);
+        auto done = settings.get(kHomeInitialisedKey);
+        if (!done)
+            return done.error();
+        if (done.value())
+            return std::optional<int64_t>{};
+        ConnectionRepository connections(store);
+        auto list = connections.list();
+        if (!list)
+            return list.error();
+        std::optional<int64_t> created;
+        if (list->empty()) {
+            auto config = parseConnectionJson(demoConnectionJson(home), "the demo connection", home);
+            if (!config)
+                return config.error();
+            auto id = connections.create(config.value());
+            if (!id)
+                return id.error();
+            created = id.value();
+            // The demo's streams are known without a sync: the table shows their columns, cursor and key at
+            // once.
+            if (auto source = makeSource(config->source.type, config->source.configJson))
+                if (auto streams = source.value()->discover())
+                    for (const auto& s : streams.value())
+                        (void)connections.setStreamSchema(id.value(), s.ns, s.name, streamToJson(s));
+        }
+        SLUICE_TRY(settings.set(kHomeInitialisedKey, "1"));
+        return created;
+    });
+    if (result && result.value())
+        logger("engine")->info("first start: created the demo connection (id {})", *result.value());
+    return result;
 }
 
 } // namespace sluice::core

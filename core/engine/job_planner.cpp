@@ -52,11 +52,11 @@ Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, c
     return targets;
 }
 
-Result<std::vector<StreamPlan>> planJob(Database& db, const ConnectionConfig& c, const JobRequest& r,
-                                        const std::vector<std::string>& targets, int64_t jobId) {
+namespace {
+
+Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig& c, const JobRequest& r,
+                                            const std::vector<std::string>& targets, int64_t jobId) {
     StateRepository states(db);
-    Transaction tx(db);
-    SLUICE_TRY(tx.begun());
     auto pendingList = states.pendingRefreshes(c.id);
     if (!pendingList)
         return pendingList.error();
@@ -122,8 +122,18 @@ Result<std::vector<StreamPlan>> planJob(Database& db, const ConnectionConfig& c,
         }
         plans.push_back(std::move(p));
     }
-    SLUICE_TRY(tx.commit());
     return plans;
+}
+
+} // namespace
+
+Result<std::vector<StreamPlan>> planJob(Database& db, const ConnectionConfig& c, const JobRequest& r,
+                                        const std::vector<std::string>& targets, int64_t jobId) {
+    // Generations are read and bumped under one write lock: a planner of another process never takes the
+    // same number, and a read first, upgraded to a write later, would be refused at once by SQLite.
+    return db.write("planning job " + std::to_string(jobId), [&]() -> Result<std::vector<StreamPlan>> {
+        return planStreams(db, c, r, targets, jobId);
+    });
 }
 
 } // namespace sluice::core

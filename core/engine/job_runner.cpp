@@ -252,9 +252,13 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
             result.status = done.error();
             return result;
         }
-        (void)states.saveState(c.id, t.ns, t.name, StoredState{"", t.generation, t.seq + 1, {}});
-        (void)states.removePendingRefresh(c.id, t.ns, t.name);
-        (void)jobs.setStreamStatus(jobId, t.ns, t.name, "succeeded");
+        // The destination has the clear; Sluice's database follows in one transaction (when it fails, the
+        // clear stays pending and the next job clears again).
+        (void)m_store.db().write("recording the clear of a stream", [&]() -> Status {
+            SLUICE_TRY(states.saveState(c.id, t.ns, t.name, StoredState{"", t.generation, t.seq + 1, {}}));
+            SLUICE_TRY(states.removePendingRefresh(c.id, t.ns, t.name));
+            return jobs.setStreamStatus(jobId, t.ns, t.name, "succeeded");
+        });
         m_done[i] = true;
         log.info("stream `" + plans[i].config.name +
                  "` cleared: its records and state are removed (generation " + std::to_string(t.generation) +
@@ -288,9 +292,11 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         StreamPlan& p = plans[targetPlan[k]];
         if (sink.completed(k)) {
             m_done[targetPlan[k]] = true;
-            (void)jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "succeeded");
-            if (p.refreshing)
-                (void)states.removePendingRefresh(c.id, p.config.ns, p.config.name);
+            (void)m_store.db().write("recording a completed stream", [&]() -> Status {
+                SLUICE_TRY(jobs.setStreamStatus(jobId, p.config.ns, p.config.name, "succeeded"));
+                return p.refreshing ? states.removePendingRefresh(c.id, p.config.ns, p.config.name)
+                                    : Status();
+            });
             log.info("stream `" + p.config.name + "` completed: " + std::to_string(sink.committed(k)) +
                      " records committed in this attempt (generation " + std::to_string(p.generation) + ")");
         } else {

@@ -27,6 +27,29 @@ SecretStore secretsOf(Database& db) {
 
 // Secrets no longer referenced once a change committed; a failure leaves an orphan in a private file, which
 // is logged rather than failing a change that did happen.
+// The connections kSelect + `tail` finds, each read by `readRow`.
+template <typename ReadRow, typename... Args>
+Result<std::vector<ConnectionConfig>> selectConnections(Database& db, ReadRow&& readRow,
+                                                        const std::string& tail, const Args&... args) {
+    std::vector<ConnectionConfig> out;
+    std::optional<Error> failed;
+    SLUICE_TRY(db.forEachRow(
+        std::string(kSelect) + tail,
+        [&](Statement& st) {
+            if (failed)
+                return;
+            auto c = readRow(st);
+            if (c)
+                out.push_back(std::move(c.value()));
+            else
+                failed = c.error();
+        },
+        args...));
+    if (failed)
+        return *failed;
+    return out;
+}
+
 void forget(SecretStore& secrets, const std::vector<std::string>& refs,
             const std::vector<std::string>& kept) {
     std::vector<std::string> drop;
@@ -39,44 +62,35 @@ void forget(SecretStore& secrets, const std::vector<std::string>& refs,
 } // namespace
 
 Result<std::pair<std::string, std::string>> ConnectionRepository::storedConfigs(int64_t id) {
-    auto st = m_db.prepare("SELECT source_config, destination_config FROM connections WHERE id = ?");
-    if (!st)
-        return st.error();
-    st->bind(1, id);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (!r.value())
+    std::optional<std::pair<std::string, std::string>> found;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT source_config, destination_config FROM connections WHERE id = ?",
+        [&](Statement& st) { found.emplace(st.getText(0), st.getText(1)); }, id));
+    if (!found)
         return Error::invalid("no connection with id " + std::to_string(id));
-    return std::make_pair(st->getText(0), st->getText(1));
+    return *found;
 }
 
 Status ConnectionRepository::checkNameFree(const std::string& name, int64_t exceptId) {
-    auto st = m_db.prepare("SELECT id FROM connections WHERE name = ? AND id <> ?");
-    if (!st)
-        return st.error();
-    st->bind(1, name).bind(2, exceptId);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (r.value())
+    std::optional<int64_t> taken;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT id FROM connections WHERE name = ? AND id <> ?", [&](Statement& st) { taken = st.getInt(0); },
+        name, exceptId));
+    if (taken)
         return Error::invalid("a connection named \"" + name + "\" already exists (id " +
-                              std::to_string(st->getInt(0)) + "); choose another `name`");
+                              std::to_string(*taken) + "); choose another `name`");
     return {};
 }
 
 Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c) {
     // Keep each stream's recorded schema and block across an update; drop rows of streams no longer listed.
-    auto keep = m_db.prepare("DELETE FROM configured_streams WHERE connection_id = ? AND NOT EXISTS "
-                             "(SELECT 1 FROM json_each(?) j WHERE json_extract(j.value,'$[0]') = namespace "
-                             "AND json_extract(j.value,'$[1]') = name)");
-    if (!keep)
-        return keep.error();
     json names = json::array();
     for (const auto& s : c.streams)
         names.push_back({s.ns, s.name});
-    keep->bind(1, id).bind(2, names.dump());
-    SLUICE_TRY(keep->run());
+    SLUICE_TRY(m_db.execute("DELETE FROM configured_streams WHERE connection_id = ? AND NOT EXISTS "
+                            "(SELECT 1 FROM json_each(?) j WHERE json_extract(j.value,'$[0]') = namespace "
+                            "AND json_extract(j.value,'$[1]') = name)",
+                            id, names.dump()));
     auto st = m_db.prepare(
         "INSERT INTO configured_streams (connection_id, namespace, name, position, selected, sync_mode, "
         "destination_sync_mode, cursor_field, primary_key) VALUES (?,?,?,?,?,?,?,?,?) "
@@ -104,37 +118,32 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
 }
 
 Result<int64_t> ConnectionRepository::create(const ConnectionConfig& c) {
-    Transaction tx(m_db);
-    SLUICE_TRY(tx.begun());
+    // Secrets are stored before the write transaction, which may run more than once, and checked names
+    // again inside it; a taken name is told before any secret is written.
     SLUICE_TRY(checkNameFree(c.name, 0));
     const json full = json::parse(connectionToJson(c, true));
     SecretStore secrets = secretsOf(m_db);
     auto sealed = sealSecrets(secrets, c, {}, {});
     if (!sealed)
         return sealed.error();
-    auto written = [&]() -> Result<int64_t> {
-        auto st =
-            m_db.prepare("INSERT INTO connections (name, source_type, source_config, destination_type, "
-                         "destination_config, settings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
-        if (!st)
-            return st.error();
+    auto written = m_db.write("creating a connection", [&]() -> Result<int64_t> {
+        SLUICE_TRY(checkNameFree(c.name, 0));
         const std::string now = nowIso();
-        st->bind(1, c.name).bind(2, c.source.type).bind(3, sealed->source).bind(4, c.destination.type);
-        st->bind(5, sealed->destination).bind(6, full["settings"].dump()).bind(7, now).bind(8, now);
-        SLUICE_TRY(st->run());
+        SLUICE_TRY(
+            m_db.execute("INSERT INTO connections (name, source_type, source_config, destination_type, "
+                         "destination_config, settings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                         c.name, c.source.type, sealed->source, c.destination.type, sealed->destination,
+                         full["settings"].dump(), now, now));
         const int64_t id = m_db.lastInsertRowId();
         SLUICE_TRY(writeStreams(id, c));
-        SLUICE_TRY(tx.commit());
         return id;
-    }();
+    });
     if (!written)
         forget(secrets, sealed->written, {});
     return written;
 }
 
 Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
-    Transaction tx(m_db);
-    SLUICE_TRY(tx.begun());
     SLUICE_TRY(checkNameFree(c.name, id));
     const json full = json::parse(connectionToJson(c, true));
     auto previous = storedConfigs(id);
@@ -144,18 +153,17 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
     auto sealed = sealSecrets(secrets, c, previous->first, previous->second);
     if (!sealed)
         return sealed.error();
-    Status written = [&]() -> Status {
-        auto st =
-            m_db.prepare("UPDATE connections SET name=?, source_type=?, source_config=?, destination_type=?, "
-                         "destination_config=?, settings=?, updated_at=? WHERE id=?");
-        if (!st)
-            return st.error();
-        st->bind(1, c.name).bind(2, c.source.type).bind(3, sealed->source).bind(4, c.destination.type);
-        st->bind(5, sealed->destination).bind(6, full["settings"].dump()).bind(7, nowIso()).bind(8, id);
-        SLUICE_TRY(st->run());
-        SLUICE_TRY(writeStreams(id, c));
-        return tx.commit();
-    }();
+    Status written = m_db.write("updating a connection", [&]() -> Status {
+        SLUICE_TRY(checkNameFree(c.name, id));
+        SLUICE_TRY(
+            m_db.execute("UPDATE connections SET name=?, source_type=?, source_config=?, destination_type=?, "
+                         "destination_config=?, settings=?, updated_at=? WHERE id=?",
+                         c.name, c.source.type, sealed->source, c.destination.type, sealed->destination,
+                         full["settings"].dump(), nowIso(), id));
+        if (m_db.changes() == 0)
+            return Error::invalid("no connection with id " + std::to_string(id));
+        return writeStreams(id, c);
+    });
     if (!written) {
         forget(secrets, sealed->written, {});
         return written;
@@ -168,16 +176,15 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
 }
 
 Status ConnectionRepository::remove(int64_t id) {
-    auto previous = storedConfigs(id);
+    auto previous = m_db.write("deleting a connection", [&]() -> Result<std::pair<std::string, std::string>> {
+        auto configs = storedConfigs(id);
+        if (!configs)
+            return configs.error();
+        SLUICE_TRY(m_db.execute("DELETE FROM connections WHERE id = ?", id));
+        return configs;
+    });
     if (!previous)
         return previous.error();
-    auto st = m_db.prepare("DELETE FROM connections WHERE id = ?");
-    if (!st)
-        return st.error();
-    st->bind(1, id);
-    SLUICE_TRY(st->run());
-    if (m_db.changes() == 0)
-        return Error::invalid("no connection with id " + std::to_string(id));
     SecretStore secrets = secretsOf(m_db);
     auto refs = secretReferences(previous->first);
     for (auto& r : secretReferences(previous->second))
@@ -238,47 +245,27 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
 }
 
 Result<std::vector<ConnectionConfig>> ConnectionRepository::list() {
-    auto st = m_db.prepare(std::string(kSelect) + " ORDER BY name COLLATE NOCASE");
-    if (!st)
-        return st.error();
-    std::vector<ConnectionConfig> out;
-    while (true) {
-        auto r = st->step();
-        if (!r)
-            return r.error();
-        if (!r.value())
-            break;
-        auto c = readRow(*st);
-        if (!c)
-            return c.error();
-        out.push_back(std::move(c.value()));
-    }
-    return out;
+    return selectConnections(
+        m_db, [this](Statement& st) { return readRow(st); }, " ORDER BY name COLLATE NOCASE");
 }
 
 Result<ConnectionConfig> ConnectionRepository::get(int64_t id) {
-    auto st = m_db.prepare(std::string(kSelect) + " WHERE id = ?");
-    if (!st)
-        return st.error();
-    st->bind(1, id);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (!r.value())
+    auto found = selectConnections(
+        m_db, [this](Statement& st) { return readRow(st); }, " WHERE id = ?", id);
+    if (!found)
+        return found.error();
+    if (found->empty())
         return Error::invalid("no connection with id " + std::to_string(id));
-    return readRow(*st);
+    return std::move(found->front());
 }
 
 Result<ConnectionConfig> ConnectionRepository::find(const std::string& idOrName) {
-    auto st = m_db.prepare(std::string(kSelect) + " WHERE name = ?");
-    if (!st)
-        return st.error();
-    st->bind(1, idOrName);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (r.value())
-        return readRow(*st);
+    auto found = selectConnections(
+        m_db, [this](Statement& st) { return readRow(st); }, " WHERE name = ?", idOrName);
+    if (!found)
+        return found.error();
+    if (!found->empty())
+        return std::move(found->front());
     if (!idOrName.empty() && idOrName.find_first_not_of("0123456789") == std::string::npos) {
         auto byId = get(std::stoll(idOrName));
         if (byId)
@@ -290,48 +277,34 @@ Result<ConnectionConfig> ConnectionRepository::find(const std::string& idOrName)
 
 Result<std::optional<std::string>> ConnectionRepository::streamSchema(int64_t id, const std::string& ns,
                                                                       const std::string& name) {
-    auto st = m_db.prepare(
-        "SELECT json_schema FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
-    if (!st)
-        return st.error();
-    st->bind(1, id).bind(2, ns).bind(3, name);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    return r.value() ? st->getOptText(0) : std::nullopt;
+    std::optional<std::string> schema;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT json_schema FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?",
+        [&](Statement& st) { schema = st.getOptText(0); }, id, ns, name));
+    return schema;
 }
 
 Status ConnectionRepository::setStreamSchema(int64_t id, const std::string& ns, const std::string& name,
                                              const std::string& schema) {
-    auto st = m_db.prepare(
-        "UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?");
-    if (!st)
-        return st.error();
-    st->bind(1, schema).bind(2, id).bind(3, ns).bind(4, name);
-    return st->run();
+    return m_db.execute(
+        "UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?",
+        schema, id, ns, name);
 }
 
 Result<std::optional<std::string>> ConnectionRepository::blockedReason(int64_t id, const std::string& ns,
                                                                        const std::string& name) {
-    auto st = m_db.prepare(
-        "SELECT blocked_reason FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?");
-    if (!st)
-        return st.error();
-    st->bind(1, id).bind(2, ns).bind(3, name);
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    return r.value() ? st->getOptText(0) : std::nullopt;
+    std::optional<std::string> reason;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT blocked_reason FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?",
+        [&](Statement& st) { reason = st.getOptText(0); }, id, ns, name));
+    return reason;
 }
 
 Status ConnectionRepository::setBlockedReason(int64_t id, const std::string& ns, const std::string& name,
                                               const std::optional<std::string>& reason) {
-    auto st = m_db.prepare(
-        "UPDATE configured_streams SET blocked_reason=? WHERE connection_id=? AND namespace=? AND name=?");
-    if (!st)
-        return st.error();
-    st->bind(1, reason).bind(2, id).bind(3, ns).bind(4, name);
-    return st->run();
+    return m_db.execute(
+        "UPDATE configured_streams SET blocked_reason=? WHERE connection_id=? AND namespace=? AND name=?",
+        reason, id, ns, name);
 }
 
 } // namespace sluice::core

@@ -46,44 +46,55 @@ Result<int> JobRepository::closeStaleJobs() {
         if (held ? !*held : !processAlive(st.getOptInt(1).value_or(0)))
             stale.push_back(id);
     }));
+    if (stale.empty())
+        return 0;
     const std::string msg = "interrupted: the process running this job stopped (crash or kill)";
-    for (int64_t id : stale) {
-        SLUICE_TRY(m_db.execute("UPDATE jobs SET status='failed', ended_at=?, error=? WHERE id=? AND status='running'",
-                                nowIso(), msg, id));
-        SLUICE_TRY(m_db.execute("UPDATE attempts SET status='failed', ended_at=?, failure=? WHERE job_id=? AND "
-                                "status='running'",
-                                nowIso(), msg, id));
-        SLUICE_TRY(m_db.execute("UPDATE job_streams SET status='failed' WHERE job_id=? AND status IN "
-                                "('running','pending')",
-                                id));
+    // The job, its attempt and its streams close together, or a job reads "failed" with a running attempt.
+    SLUICE_TRY(m_db.write("closing jobs whose process is gone", [&]() -> Status {
+        for (int64_t id : stale) {
+            SLUICE_TRY(m_db.execute("UPDATE jobs SET status='failed', ended_at=?, error=? WHERE id=? AND "
+                                    "status='running'",
+                                    nowIso(), msg, id));
+            SLUICE_TRY(
+                m_db.execute("UPDATE attempts SET status='failed', ended_at=?, failure=? WHERE job_id=? AND "
+                             "status='running'",
+                             nowIso(), msg, id));
+            SLUICE_TRY(m_db.execute("UPDATE job_streams SET status='failed' WHERE job_id=? AND status IN "
+                                    "('running','pending')",
+                                    id));
+        }
+        return {};
+    }));
+    for (int64_t id : stale)
         removeJobLock(m_db.path(), id);
-    }
     return static_cast<int>(stale.size());
 }
 
 Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string& type, const std::string& refreshMode) {
-    Transaction tx(m_db);
-    SLUICE_TRY(tx.begun());
-    auto closed = closeStaleJobs();
-    if (!closed)
-        return closed.error();
-    auto running = runningJob(connectionId);
-    if (!running)
-        return running.error();
-    if (running.value()) {
-        const std::string id = std::to_string(running.value()->id);
-        return Error::refused("connection " + std::to_string(connectionId) + " already has a running job (job " + id +
-                              ", started " + running.value()->startedAt + "); wait for it or cancel it with "
-                              "`sluicectl cancel " + id + "`");
-    }
-    const std::string now = nowIso();
-    SLUICE_TRY(m_db.execute("INSERT INTO jobs (connection_id, type, status, refresh_mode, created_at, started_at, pid) "
-                            "VALUES (?,?,'running',?,?,?,?)",
-                            connectionId, type, nullIfEmpty(refreshMode), now, now, static_cast<int64_t>(::getpid())));
-    const int64_t id = m_db.lastInsertRowId();
-    SLUICE_TRY(tx.commit());
-    holdJobLock(m_db.path(), id);
-    return id;
+    auto started = m_db.write("starting a job", [&]() -> Result<int64_t> {
+        auto closed = closeStaleJobs();
+        if (!closed)
+            return closed.error();
+        auto running = runningJob(connectionId);
+        if (!running)
+            return running.error();
+        if (running.value()) {
+            const std::string id = std::to_string(running.value()->id);
+            return Error::refused("connection " + std::to_string(connectionId) +
+                                  " already has a running job (job " + id + ", started " +
+                                  running.value()->startedAt +
+                                  "); wait for it or cancel it with `sluicectl cancel " + id + "`");
+        }
+        const std::string now = nowIso();
+        SLUICE_TRY(m_db.execute("INSERT INTO jobs (connection_id, type, status, refresh_mode, created_at, "
+                                "started_at, pid) VALUES (?,?,'running',?,?,?,?)",
+                                connectionId, type, nullIfEmpty(refreshMode), now, now,
+                                static_cast<int64_t>(::getpid())));
+        return m_db.lastInsertRowId();
+    });
+    if (started)
+        holdJobLock(m_db.path(), started.value());
+    return started;
 }
 
 Status JobRepository::finishJob(int64_t jobId, const std::string& status, const std::string& error) {
@@ -94,17 +105,18 @@ Status JobRepository::finishJob(int64_t jobId, const std::string& status, const 
 }
 
 Result<int> JobRepository::startAttempt(int64_t jobId) {
-    auto next = m_db.prepare("SELECT COALESCE(MAX(number),0)+1 FROM attempts WHERE job_id=?");
-    if (!next)
-        return next.error();
-    next->bind(1, jobId);
-    auto r = next->step();
-    if (!r)
-        return r.error();
-    const int number = static_cast<int>(next->getInt(0));
-    SLUICE_TRY(m_db.execute("INSERT INTO attempts (job_id, number, status, started_at) VALUES (?,?,'running',?)", jobId,
-                            number, nowIso()));
-    return number;
+    // The number is read under the write lock that inserts it: a read first, upgraded to a write later, is
+    // what SQLite refuses at once when another process committed in between.
+    return m_db.write("starting an attempt", [&]() -> Result<int> {
+        int number = 1;
+        SLUICE_TRY(m_db.forEachRow(
+            "SELECT COALESCE(MAX(number),0)+1 FROM attempts WHERE job_id=?",
+            [&](Statement& st) { number = static_cast<int>(st.getInt(0)); }, jobId));
+        SLUICE_TRY(
+            m_db.execute("INSERT INTO attempts (job_id, number, status, started_at) VALUES (?,?,'running',?)",
+                         jobId, number, nowIso()));
+        return number;
+    });
 }
 
 Status JobRepository::finishAttempt(int64_t jobId, int number, const std::string& status, const std::string& failure) {
@@ -148,12 +160,14 @@ Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& leve
 }
 
 Status JobRepository::requestCancel(int64_t jobId) {
-    auto j = job(jobId);
-    if (!j)
-        return j.error();
-    if (j->status != "running")
-        return Error::refused("job " + std::to_string(jobId) + " is not running (it " + j->status + ")");
-    return m_db.execute("UPDATE jobs SET cancel_requested=1 WHERE id=?", jobId);
+    return m_db.write("requesting the cancel of a job", [&]() -> Status {
+        auto j = job(jobId);
+        if (!j)
+            return j.error();
+        if (j->status != "running")
+            return Error::refused("job " + std::to_string(jobId) + " is not running (it " + j->status + ")");
+        return m_db.execute("UPDATE jobs SET cancel_requested=1 WHERE id=?", jobId);
+    });
 }
 
 Result<bool> JobRepository::cancelRequested(int64_t jobId) {

@@ -150,18 +150,21 @@ Status migrateStore(Database& db, int target) {
                               std::to_string(total) + "): please update Sluice");
     if (current >= target)
         return {};
-    Transaction tx(db);
-    SLUICE_TRY(tx.begun());
-    // Re-read inside the write lock: another process may have migrated meanwhile.
-    current = storeSchemaVersion(db);
-    for (int v = current; v < target; ++v) {
-        auto st = db.exec(migrations()[static_cast<size_t>(v)]);
-        if (!st)
-            return Error::internal("migrating Sluice's database to version " + std::to_string(v + 1) +
-                                   " failed: " + st.error().message);
-    }
-    SLUICE_TRY(db.exec("PRAGMA user_version = " + std::to_string(target)));
-    return tx.commit();
+    // The write lock first: two processes starting at once must not both migrate, nor one read the version
+    // and then be refused the upgrade to a write.
+    return db.write("upgrading its schema", [&]() -> Status {
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        const int now = storeSchemaVersion(db);
+        for (int v = now; v < target; ++v) {
+            auto st = db.exec(migrations()[static_cast<size_t>(v)]);
+            if (!st && st.error().busy)
+                return st;
+            if (!st)
+                return Error::internal("migrating Sluice's database to version " + std::to_string(v + 1) +
+                                       " failed: " + st.error().message);
+        }
+        return now < target ? db.exec("PRAGMA user_version = " + std::to_string(target)) : Status();
+    });
 }
 
 } // namespace sluice::core

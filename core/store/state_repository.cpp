@@ -26,13 +26,15 @@ Status StateRepository::saveState(int64_t connectionId, const std::string& ns, c
 
 Status StateRepository::resetState(int64_t connectionId, const std::string& ns, const std::string& name,
                                    int64_t generation) {
-    auto current = state(connectionId, ns, name);
-    if (!current)
-        return current.error();
-    StoredState s;
-    s.generation = generation;
-    s.seq = current.value() ? current.value()->seq + 1 : 1;
-    return saveState(connectionId, ns, name, s);
+    return m_db.write("resetting a stream's state", [&]() -> Status {
+        auto current = state(connectionId, ns, name);
+        if (!current)
+            return current.error();
+        StoredState s;
+        s.generation = generation;
+        s.seq = current.value() ? current.value()->seq + 1 : 1;
+        return saveState(connectionId, ns, name, s);
+    });
 }
 
 Result<std::vector<std::pair<std::string, StoredState>>> StateRepository::allStates(int64_t connectionId) {

@@ -25,6 +25,9 @@ Result<Store> Store::open(const std::string& path) {
         return db.error();
     Store store;
     store.m_db = std::move(db.value());
+    store.m_db.describeSharing(
+        "Sluice's database",
+        "another Sluice process on this home (the app, or a `sluicectl` command or job)");
     // NORMAL is durable across process crashes in WAL mode and makes frequent small commits cheap.
     SLUICE_TRY(store.m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     SLUICE_TRY(migrateStore(store.m_db));

@@ -19,6 +19,9 @@ enum class ErrorKind {
 struct Error {
     ErrorKind kind = ErrorKind::Internal;
     std::string message;
+    // SQLite refused a lock another connection held (SQLITE_BUSY and its extended codes): the one failure
+    // Database::write() answers by running the whole transaction again.
+    bool busy = false;
 
     static Error invalid(std::string m) { return {ErrorKind::Invalid, std::move(m)}; }
     static Error refused(std::string m) { return {ErrorKind::Refused, std::move(m)}; }
@@ -28,9 +31,10 @@ struct Error {
         return {ErrorKind::Cancelled, std::move(m)};
     }
     static Error internal(std::string m) { return {ErrorKind::Internal, std::move(m)}; }
+    static Error locked(std::string m) { return {ErrorKind::Transient, std::move(m), true}; }
 
     // Prefixes the message with where the failure happened ("file x.json: ...").
-    Error context(const std::string& where) const { return {kind, where + ": " + message}; }
+    Error context(const std::string& where) const { return {kind, where + ": " + message, busy}; }
 };
 
 // A value or an Error: how failures cross every boundary in Sluice (no exceptions across threads).

@@ -1,6 +1,7 @@
 #include "util/sqlite_db.h"
 
 #include "util/cancel_scope.h"
+#include "util/sqlite_error.h"
 
 #include <sqlite3.h>
 
@@ -20,7 +21,9 @@ Database::~Database() {
         sqlite3_close_v2(m_db);
 }
 
-Database::Database(Database&& other) noexcept : m_db(other.m_db), m_path(std::move(other.m_path)) {
+Database::Database(Database&& other) noexcept
+    : m_db(other.m_db), m_path(std::move(other.m_path)), m_busyTimeoutMs(other.m_busyTimeoutMs),
+      m_what(std::move(other.m_what)), m_writers(std::move(other.m_writers)) {
     other.m_db = nullptr;
 }
 
@@ -30,6 +33,9 @@ Database& Database::operator=(Database&& other) noexcept {
             sqlite3_close_v2(m_db);
         m_db = other.m_db;
         m_path = std::move(other.m_path);
+        m_busyTimeoutMs = other.m_busyTimeoutMs;
+        m_what = std::move(other.m_what);
+        m_writers = std::move(other.m_writers);
         other.m_db = nullptr;
     }
     return *this;
@@ -45,6 +51,7 @@ Result<Database> Database::open(const std::string& path, Mode mode, int busyTime
         return Error::transient("cannot open SQLite database " + path + ": " + msg);
     }
     db.m_path = path;
+    db.m_busyTimeoutMs = busyTimeoutMs;
     sqlite3_busy_timeout(db.m_db, busyTimeoutMs);
     sqlite3_extended_result_codes(db.m_db, 1);
     // A connection opened by a cancellable task (a diff of two big generations) stops when it is cancelled.
@@ -53,21 +60,39 @@ Result<Database> Database::open(const std::string& path, Mode mode, int busyTime
     return db;
 }
 
+void Database::describeSharing(std::string what, std::string writers) {
+    m_what = std::move(what);
+    m_writers = std::move(writers);
+}
+
 Status Database::exec(std::string_view sql) {
-    std::string s(sql);
-    char* err = nullptr;
-    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : lastError();
-        sqlite3_free(err);
-        return Error::transient(msg);
+    // Statement by statement (not sqlite3_exec), so that each one gets the checks and resets of step().
+    const char* next = sql.data();
+    const char* end = next + sql.size();
+    while (next < end) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc = sqlite3_prepare_v2(m_db, next, static_cast<int>(end - next), &stmt, &next);
+        if (rc != SQLITE_OK)
+            return sqliteError(m_db, rc);
+        if (!stmt)
+            break; // only whitespace or comments were left
+        Statement st(stmt, m_db);
+        while (true) {
+            auto r = st.step();
+            if (!r)
+                return r.error();
+            if (!r.value())
+                break;
+        }
     }
     return {};
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK)
-        return Error::transient(lastError());
+    if (const int rc = sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+        rc != SQLITE_OK)
+        return sqliteError(m_db, rc);
     return Statement(stmt, m_db);
 }
 
@@ -76,24 +101,26 @@ int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_d
 int Database::changes() const { return sqlite3_changes(m_db); }
 
 bool Database::tableExists(const std::string& name) {
-    auto st = prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?");
-    if (!st)
-        return false;
-    st->bind(1, name);
-    auto r = st->step();
-    return r.ok() && r.value();
+    bool found = false;
+    auto st = forEachRow(
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?",
+        [&](Statement&) { found = true; }, name);
+    return st.ok() && found;
+}
+
+bool Database::inTransaction() const {
+    return m_db && !sqlite3_get_autocommit(m_db);
 }
 
 Result<std::optional<int64_t>> Database::queryInt(std::string_view sql) {
-    auto st = prepare(sql);
-    if (!st)
-        return st.error();
-    auto r = st->step();
-    if (!r)
-        return r.error();
-    if (!r.value() || st->isNull(0))
-        return std::optional<int64_t>{};
-    return std::optional<int64_t>{st->getInt(0)};
+    std::optional<int64_t> value;
+    bool first = true;
+    SLUICE_TRY(forEachRow(sql, [&](Statement& st) {
+        if (first && !st.isNull(0))
+            value = st.getInt(0);
+        first = false;
+    }));
+    return value;
 }
 
 Statement::~Statement() {
@@ -140,12 +167,18 @@ Statement& Statement::bind(int index, const std::optional<int64_t>& value) {
 }
 
 Result<bool> Statement::step() {
-    int rc = sqlite3_step(m_stmt);
+    if (!sqlite3_stmt_busy(m_stmt) && !sqlite3_stmt_readonly(m_stmt) && holdsReadSnapshot(m_db))
+        return readThenWrite(m_db, sqlite3_sql(m_stmt));
+    const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(m_stmt);
         return false;
-    return Error::transient(sqlite3_errmsg(m_db));
+    }
+    Error e = sqliteError(m_db, rc);
+    sqlite3_reset(m_stmt);
+    return e;
 }
 
 Status Statement::run() {
@@ -185,28 +218,5 @@ std::optional<int64_t> Statement::getOptInt(int col) const {
     return getInt(col);
 }
 std::string Statement::columnName(int col) const { return sqlite3_column_name(m_stmt, col); }
-
-Transaction::Transaction(Database& db, bool immediate) : m_db(db) {
-    m_begin = m_db.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
-    if (!m_begin)
-        m_done = true;
-}
-
-Transaction::~Transaction() {
-    if (!m_done)
-        (void)m_db.exec("ROLLBACK");
-}
-
-Status Transaction::commit() {
-    if (m_done)
-        return m_begin.ok() ? Status(Error::internal("transaction already finished")) : m_begin;
-    m_done = true;
-    auto st = m_db.exec("COMMIT");
-    if (!st) {
-        (void)m_db.exec("ROLLBACK");
-        return st;
-    }
-    return {};
-}
 
 } // namespace sluice::core

@@ -31,6 +31,10 @@ Error SqliteDestination::failure(const std::string& what, const std::string& cau
         msg += " (free space on the disk that holds " + m_path + "; nothing of this attempt was kept)";
     else if (cause.find("readonly") != std::string::npos || cause.find("unable to open") != std::string::npos)
         msg += " (check that " + m_path + " and its folder are writable)";
+    else if (cause.find("database is locked") != std::string::npos)
+        msg += " (another program or sync held the file's write lock for over " +
+               std::to_string(kBusyTimeoutMs / 60000) + " minutes; run the syncs that share " + m_path +
+               " one after the other, or give each connection a file of its own)";
     return Error::transient(msg);
 }
 
@@ -56,6 +60,7 @@ Status SqliteDestination::open() {
     if (!db)
         return Error::config("SQLite destination: " + db.error().message);
     m_db = std::move(db.value());
+    m_db.describeSharing("The SQLite destination", "another sync into the same file");
     auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     if (!wal)
         return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
@@ -101,8 +106,9 @@ SqliteDestination::checkpointOf(int64_t localId, const std::string& ns, const st
 Result<std::optional<DestinationCheckpoint>>
 SqliteDestination::lastCheckpoint(int64_t connectionId, const std::string& ns, const std::string& name) {
     SLUICE_TRY(open());
-    // One snapshot: the owner's number and its checkpoint (another process may claim in between).
-    Transaction tx(m_db, false);
+    // One snapshot: the owner's number and its checkpoint (another process may claim in between). The write
+    // lock is taken first, as for every transaction here: a deferred one could not be upgraded safely later.
+    Transaction tx(m_db);
     SLUICE_TRY(tx.begun());
     auto claims = SqliteTableNames(m_db).claims();
     if (!claims)

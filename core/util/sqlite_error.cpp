@@ -1,0 +1,32 @@
+#include "util/sqlite_error.h"
+
+#include <sqlite3.h>
+
+namespace sluice::core {
+
+// SQLITE_BUSY in any of its forms (BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT) is the one failure that
+// running the transaction again can cure: Database::write() looks for it.
+Error sqliteError(sqlite3* db, int rc) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    return (rc & 0xff) == SQLITE_BUSY ? Error::locked(std::move(message))
+                                      : Error::transient(std::move(message));
+}
+
+bool holdsReadSnapshot(sqlite3* db) {
+    return sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ;
+}
+
+Error readThenWrite(sqlite3* db, const char* sql) {
+    const char* file = sqlite3_db_filename(db, "main");
+    std::string text = sql ? sql : "";
+    if (text.size() > 120)
+        text = text.substr(0, 120) + "...";
+    return Error::internal(
+        "a write to " + std::string(file && *file ? file : "a SQLite database") +
+        " began while the same connection still held a read snapshot (a query not stepped to "
+        "its end, or a transaction that read before it wrote), which SQLite refuses at once "
+        "when another process has committed meanwhile; please report this. The statement: " +
+        text);
+}
+
+} // namespace sluice::core
