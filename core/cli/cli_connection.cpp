@@ -113,7 +113,9 @@ int remove(Context& ctx) {
     if (!released)
         *ctx.err << "sluicectl: warning: " << redactSecrets(released.error().message) << "\n";
     if (ctx.json()) {
-        *ctx.out << printable(json{{"id", c->id}, {"deleted", true}, {"released_tables", released ? *released : 0}}, 2)
+        *ctx.out << printable(
+                        json{{"id", c->id}, {"deleted", true}, {"released_tables", released ? *released : 0}},
+                        2)
                  << "\n";
         return kExitOk;
     }

@@ -2,9 +2,9 @@
 
 #include "engine/engine_types.h"
 #include "engine/job_types.h"
+#include "engine/task_types.h"
 #include "util/catch_all.h"
 #include "util/fault_injection.h"
-#include "engine/task_types.h"
 
 #include <QObject>
 #include <QThread>
@@ -98,6 +98,8 @@ signals:
     void refreshPreviewLoaded(const sluice::core::RefreshPreview& preview);
     void exportFinished(const QString& path, const QString& error);
     void errorOccurred(const QString& message);
+    // The scheduler looked for due connections and started `started` syncs (tests count ticks, not time).
+    void schedulerTicked(int started);
 
     // A task began or ended (status succeeded, failed, cancelled): the GUI shows what runs and can cancel it.
     void taskStarted(const sluice::core::TaskInfo& task);

@@ -221,11 +221,14 @@ void Engine::schedulerTick() {
         sc.jobRunning = sc.jobRunning || m_running.count(c.id);
         all.push_back(sc);
     }
+    int started = 0;
     for (int64_t id : m_scheduler->due(all)) {
         logger("scheduler")->info("connection {} is due: starting a scheduled sync", id);
         m_scheduler->markStarted(id);
         launch(id, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+        ++started;
     }
+    emit schedulerTicked(started);
 }
 
 void Engine::loadJobs(qint64 connectionId) {

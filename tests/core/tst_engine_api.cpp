@@ -181,11 +181,16 @@ private slots:
         }
         EngineThread thread(home.path().toStdString());
         QSignalSpy started(thread.engine(), &Engine::jobStarted);
+        QSignalSpy ticks(thread.engine(), &Engine::schedulerTicked);
         thread.engine()->setSchedulerInterval(50);
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
         QCOMPARE(started.first().at(1).toLongLong(), due);
-        QTest::qWait(300);
+        // Not a pause that hopes the scheduler looked: five more of its decisions, each starting nothing.
+        const int seen = int(ticks.count());
+        QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= seen + 5, 10000);
         QCOMPARE(started.count(), 1);
+        for (int i = seen; i < ticks.count(); ++i)
+            QCOMPARE(ticks.at(i).at(0).toInt(), 0);
     }
 
     void exportsCsvInATask() {
