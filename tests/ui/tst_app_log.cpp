@@ -31,8 +31,8 @@ private slots:
         QAbstractItemModelTester tester(dock.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         core::registerSecret("hunter2-secret");
         std::thread worker([] {
-            core::logger("store")->warn("could not reach the keyring with password hunter2-secret");
-            core::logger("source")->info("page 3 read");
+            core::logLine("store", "warn", "could not reach the keyring with password hunter2-secret");
+            core::logLine("source", "info", "page 3 read");
         });
         worker.join();
         QTRY_COMPARE(
