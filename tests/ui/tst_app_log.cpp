@@ -69,11 +69,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!linesWith(model, QStringLiteral("job succeeded")).isEmpty(), 20000);
         QVERIFY(!linesWith(model, QStringLiteral("of connection `logged` started")).isEmpty());
         // View > Sluice log shows it.
-        QAction* show = nullptr;
-        for (QAction* a : gui.window->menuBar()->findChildren<QAction*>())
-            if (a->text() == QStringLiteral("Sluice &log"))
-                show = a;
-        QVERIFY(show);
+        QAction* show = gui.window->logDock()->toggleViewAction();
+        QCOMPARE(show->text(), QStringLiteral("Sluice &log"));
+        QCOMPARE(show->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_L));
         show->trigger();
         QVERIFY(gui.window->logDock()->isVisible());
         QVERIFY(gui.window->logDock()->view()->model()->rowCount() > 0);
