@@ -13,7 +13,9 @@ Error sqliteError(sqlite3* db, int rc) {
 }
 
 bool holdsReadSnapshot(sqlite3* db) {
-    return sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ;
+    // A read-only file (a read-only mount, no write permission) has no write lock to take: SQLite's own
+    // SQLITE_READONLY says what is wrong, where "read then write" would send the user looking for a bug.
+    return sqlite3_txn_state(db, nullptr) == SQLITE_TXN_READ && sqlite3_db_readonly(db, "main") != 1;
 }
 
 Error readThenWrite(sqlite3* db, const char* sql) {

@@ -71,8 +71,12 @@ class TestPostgresDestination : public QObject {
 
     PgServer m_pg;
 
+    // Bound to the one connection of these tests, as the engine binds it: reading a table back (counts,
+    // generations, diffs) finds the tables that connection claimed.
     std::unique_ptr<Destination> destination(const std::string& schema) {
-        return makePostgresDestination(m_pg.configJson(schema));
+        auto d = makePostgresDestination(m_pg.configJson(schema));
+        d->bindConnection(DestinationOwner{kConnection, {}, {}, {}, {}});
+        return d;
     }
 
     // One attempt of a job for one stream: rows in batches of `batchSize`, each batch with its checkpoint;
