@@ -23,12 +23,14 @@ Error readThenWrite(sqlite3* db, const char* sql) {
     std::string text = sql ? sql : "";
     if (text.size() > 120)
         text = text.substr(0, 120) + "...";
-    return Error::internal(
-        "a write to " + std::string(file && *file ? file : "a SQLite database") +
-        " began while the same connection still held a read snapshot (a query not stepped to "
-        "its end, or a transaction that read before it wrote), which SQLite refuses at once "
-        "when another process has committed meanwhile; please report this. The statement: " +
-        text);
+    // Appended piece by piece: GCC 12 warns (-Warray-bounds, a false positive) on one long chain of `+`.
+    std::string message = "a write to ";
+    message += file && *file ? file : "a SQLite database";
+    message += " began while the same connection still held a read snapshot (a query not stepped to its "
+               "end, or a transaction that read before it wrote), which SQLite refuses at once when another "
+               "process has committed meanwhile; please report this. The statement: ";
+    message += text;
+    return Error::internal(std::move(message));
 }
 
 } // namespace sluice::core
