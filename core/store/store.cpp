@@ -29,7 +29,8 @@ Result<Store> Store::open(const std::string& path) {
         "Sluice's database",
         "another Sluice process on this home (the app, or a `sluicectl` command or job)");
     // NORMAL is durable across process crashes in WAL mode and makes frequent small commits cheap.
-    SLUICE_TRY(store.m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    SLUICE_TRY(store.m_db.useWal());
+    SLUICE_TRY(store.m_db.exec("PRAGMA foreign_keys=ON;"));
     SLUICE_TRY(migrateStore(store.m_db));
     // Jobs whose process died (a crash, a kill, a power cut) are closed at the next start of Sluice, so
     // that nothing shows "running" forever; a failure here must not keep Sluice from starting.
@@ -39,7 +40,9 @@ Result<Store> Store::open(const std::string& path) {
     return store;
 }
 
-Result<Store> Store::openInHome(const std::string& home) { return open(storePath(home)); }
+Result<Store> Store::openInHome(const std::string& home) {
+    return open(storePath(home));
+}
 
 int64_t Store::dataVersion() {
     auto v = m_db.queryInt("PRAGMA data_version");

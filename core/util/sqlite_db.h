@@ -40,7 +40,8 @@ public:
     Database& operator=(const Database&) = delete;
 
     // Opens (creating when ReadWrite) the file and sets a busy timeout so several processes can share it.
-    static Result<Database> open(const std::string& path, Mode mode = Mode::ReadWrite, int busyTimeoutMs = 10000);
+    static Result<Database> open(const std::string& path, Mode mode = Mode::ReadWrite,
+                                 int busyTimeoutMs = 10000);
 
     bool isOpen() const { return m_db != nullptr; }
     sqlite3* handle() const { return m_db; }
@@ -61,9 +62,9 @@ public:
     // Runs a one-value query; nullopt when it returned no row or NULL.
     Result<std::optional<int64_t>> queryInt(std::string_view sql);
 
-    // Prepares `sql`, binds `args` to ?1, ?2, ... and runs it as one write (a statement that returns no rows).
-    template <typename... Args>
-    Status execute(std::string_view sql, const Args&... args);
+    // Prepares `sql`, binds `args` to ?1, ?2, ... and runs it as one write (a statement that returns no
+    // rows).
+    template <typename... Args> Status execute(std::string_view sql, const Args&... args);
     // Runs a query with `args` bound and calls onRow(Statement&) for each row.
     template <typename F, typename... Args>
     Status forEachRow(std::string_view sql, F&& onRow, const Args&... args);
@@ -74,11 +75,18 @@ public:
     // do. `body` may therefore run more than once: it changes nothing but this database (or only repeatable
     // things). Inside another transaction it runs as a savepoint of that one, whose write() retries.
     // `what` completes "... while <what>", e.g. "starting a job".
-    template <typename F>
-    auto write(std::string_view what, F&& body) -> decltype(body());
+    template <typename F> auto write(std::string_view what, F&& body) -> decltype(body());
+
+    // Switches the file to WAL (and synchronous=NORMAL). The switch needs every other connection out of the
+    // file, and SQLite answers SQLITE_BUSY at once when two processes open a new file together, so it is
+    // retried within the same bound as write().
+    Status useWal();
 
 private:
     Status writeWithRetry(std::string_view what, const std::function<Status()>& body);
+    // Runs `once` again after a short random pause while it fails with SQLITE_BUSY, for up to three busy
+    // timeouts; then says what stayed locked while `what`.
+    Status retryWhileBusy(std::string_view what, const std::function<Status()>& once);
 
     sqlite3* m_db = nullptr;
     std::string m_path;
@@ -107,8 +115,7 @@ public:
     Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind(int index, const std::optional<int64_t>& value);
-    template <typename... Args>
-    Statement& bindAll(const Args&... args) {
+    template <typename... Args> Statement& bindAll(const Args&... args) {
         int i = 0;
         (bind(++i, args), ...);
         return *this;
@@ -160,8 +167,7 @@ private:
     bool m_done = false;
 };
 
-template <typename... Args>
-Status Database::execute(std::string_view sql, const Args&... args) {
+template <typename... Args> Status Database::execute(std::string_view sql, const Args&... args) {
     return write("writing to it", [&]() -> Status {
         auto st = prepare(sql);
         if (!st)
@@ -187,8 +193,7 @@ Status Database::forEachRow(std::string_view sql, F&& onRow, const Args&... args
     }
 }
 
-template <typename F>
-auto Database::write(std::string_view what, F&& body) -> decltype(body()) {
+template <typename F> auto Database::write(std::string_view what, F&& body) -> decltype(body()) {
     using R = decltype(body());
     if constexpr (std::is_same_v<R, Status>) {
         return writeWithRetry(what, body);

@@ -73,6 +73,15 @@ Status Database::writeWithRetry(std::string_view what, const std::function<Statu
     };
     if (inTransaction())
         return once(); // the outer write() runs the whole transaction again if need be
+    return retryWhileBusy(what, once);
+}
+
+Status Database::useWal() {
+    return retryWhileBusy("switching it to WAL mode",
+                          [this] { return exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); });
+}
+
+Status Database::retryWhileBusy(std::string_view what, const std::function<Status()>& once) {
     // BEGIN IMMEDIATE already waits up to the busy timeout for the lock; what still fails with SQLITE_BUSY
     // (a lock SQLite would not wait for, or a writer that kept it that long) gets more time, up to a bound.
     const auto start = Clock::now();
@@ -92,8 +101,8 @@ Status Database::writeWithRetry(std::string_view what, const std::function<Statu
                 st.error().message + ")");
         }
         // Rare enough to be worth a line: the busy timeout ran out, or SQLite would not wait at all.
-        logger("store")->warn("{}: SQLITE_BUSY while {} ({}); running the transaction again (attempt {})",
-                              m_path, what, st.error().message, attempt + 1);
+        logger("store")->warn("{}: SQLITE_BUSY while {} ({}); running it again (attempt {})", m_path, what,
+                              st.error().message, attempt + 1);
         std::this_thread::sleep_for(pauseBefore(attempt));
     }
 }

@@ -61,7 +61,7 @@ Status SqliteDestination::open() {
         return Error::config("SQLite destination: " + db.error().message);
     m_db = std::move(db.value());
     m_db.describeSharing("The SQLite destination", "another sync into the same file");
-    auto wal = m_db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    auto wal = m_db.useWal();
     if (!wal)
         return Error::config("SQLite destination " + m_path + " cannot be written: " + wal.error().message);
     // Bulk loads: a checkpoint costs two fsyncs whatever its size (on a busy disk, 10-50 ms each), so the log
