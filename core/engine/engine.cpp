@@ -4,6 +4,7 @@
 #include "destinations/destination.h"
 #include "engine/connection_destination.h"
 #include "engine/engine_queries.h"
+#include "engine/external_jobs.h"
 #include "engine/first_start.h"
 #include "engine/job_worker.h"
 #include "engine/stream_choice.h"
@@ -92,6 +93,7 @@ bool Engine::ensureStarted() {
 
     m_clock = std::make_unique<WallClock>();
     m_scheduler = std::make_unique<Scheduler>(*m_clock);
+    m_external = std::make_unique<ExternalJobs>();
     // Timers call in directly, not through hop(): they are guarded here.
     const auto onTimeout = [this](QTimer* timer, void (Engine::*slot)()) {
         connect(timer, &QTimer::timeout, this, [this, slot] {
@@ -112,6 +114,7 @@ bool Engine::ensureStarted() {
         m_schedulerTimer->start(m_schedulerInterval);
     logger("engine")->info("engine started on home {}", m_home);
     emit started();
+    followExternalJobs(); // a sync the CLI runs already is shown from the start, not from its next commit
     if (demo && demo.value())
         emit demoCreated(*demo.value());
     return true;
@@ -173,8 +176,30 @@ void Engine::refreshConnections() {
 void Engine::pollForChanges() {
     if (!m_store || QThread::currentThread()->isInterruptionRequested())
         return;
-    if (m_store->dataVersion() != m_lastDataVersion)
-        refreshConnections();
+    if (m_store->dataVersion() == m_lastDataVersion)
+        return;
+    refreshConnections();
+    followExternalJobs();
+}
+
+void Engine::followExternalJobs() {
+    auto events = m_external->poll(m_store->db());
+    if (!events) {
+        logger("engine")->warn("cannot follow the jobs of other processes: {}", events.error().message);
+        return;
+    }
+    for (const auto& s : events->started) {
+        logger("engine")->info("following {} job {} of another process", s.type.toStdString(), s.jobId);
+        emit jobStarted(s.jobId, s.connectionId, s.type);
+    }
+    for (const auto& p : events->progress)
+        emit jobProgress(p);
+    if (!events->log.isEmpty())
+        emit jobLog(events->log);
+    for (const auto& f : events->finished) {
+        logger("engine")->info("job {} of another process {}", f.jobId, f.status.toStdString());
+        emit jobFinished(f);
+    }
 }
 
 void Engine::saveConnection(int token, qint64 id, const QString& json, const QStringList& streamSchemas) {

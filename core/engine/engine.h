@@ -17,6 +17,7 @@ class QTimer;
 
 namespace sluice::core {
 
+class ExternalJobs;
 class JobWorker;
 class Scheduler;
 class Store;
@@ -135,6 +136,8 @@ private:
     void reportUnexpected(const Error& error);
     bool ensureStarted();
     void pollForChanges();
+    // Reports what jobs of other processes (sluicectl) did since the last look, as for the engine's own.
+    void followExternalJobs();
     void launch(qint64 connectionId, const JobRequest& request);
     void reject(qint64 connectionId, const QString& reason);
     void collectJobs();
@@ -155,6 +158,7 @@ private:
     int64_t m_lastDataVersion = -1;
     std::unique_ptr<WallClock> m_clock;
     std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<ExternalJobs> m_external;
     TaskRunner* m_tasks = nullptr;       // a child: it moves to the engine thread with the engine
     std::map<qint64, Running> m_running; // by connection id
     std::map<qint64, std::deque<JobRequest>> m_queued; // refresh jobs waiting for the running one

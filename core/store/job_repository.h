@@ -34,15 +34,16 @@ struct JobStreamRecord {
     std::string ns, name;
     int64_t generation = 0;
     int64_t minimumGeneration = 0;
-    std::string action;  // sync | full_refresh | refresh_retain | refresh_remove | clear
+    std::string action; // sync | full_refresh | refresh_retain | refresh_remove | clear
     int64_t recordsCommitted = 0;
-    std::string status;  // pending | running | succeeded | failed | blocked | cancelled
+    std::string status; // pending | running | succeeded | failed | blocked | cancelled
     std::string message;
 };
 
 struct LogLine {
     int attempt = 0;
     std::string ts, level, logger, message;
+    int64_t id = 0; // its row: a reader that follows a job asks for the lines after the last one it saw
 };
 
 // Jobs, attempts, per-stream results and job logs in Sluice's database.
@@ -63,8 +64,8 @@ public:
 
     Status saveStream(int64_t jobId, const JobStreamRecord& s);
     Status addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name, int64_t records);
-    Status setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name, const std::string& status,
-                           const std::string& message = {});
+    Status setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name,
+                           const std::string& status, const std::string& message = {});
 
     Status addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
                   const std::string& message);
@@ -75,9 +76,15 @@ public:
     Result<JobRecord> job(int64_t jobId);
     Result<std::vector<JobRecord>> jobsOf(int64_t connectionId, int limit = 1000);
     Result<std::optional<JobRecord>> runningJob(int64_t connectionId);
+    // Every job that is running, in any process of this home, oldest first.
+    Result<std::vector<JobRecord>> runningJobs();
     Result<std::vector<AttemptRecord>> attempts(int64_t jobId);
     Result<std::vector<JobStreamRecord>> streams(int64_t jobId);
     Result<std::vector<LogLine>> logs(int64_t jobId, std::optional<int> attempt = std::nullopt);
+    // The lines of a job written after line `afterId` (0: all of them).
+    Result<std::vector<LogLine>> logsAfter(int64_t jobId, int64_t afterId);
+    // The id of the last line of a job so far; 0 when it has none.
+    Result<int64_t> lastLogId(int64_t jobId);
 
 private:
     Database& m_db;
