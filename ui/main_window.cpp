@@ -231,7 +231,15 @@ void MainWindow::onConnectionsChanged(const QVector<sluice::core::ConnectionSumm
 }
 
 void MainWindow::selectConnection(qint64 id) {
+    if (m_details.id && id != m_details.id && m_details.id == m_selectedId && !unsavedEdits().isEmpty()) {
+        askAboutUnsavedEdits(id);
+        return;
+    }
     m_selectedId = id;
+    selectRowOf(id);
+}
+
+void MainWindow::selectRowOf(qint64 id) {
     const int row = m_model->rowOf(id);
     if (row >= 0)
         m_connectionView->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
@@ -247,6 +255,13 @@ void MainWindow::onSelectionChanged() {
         rows.isEmpty() ? 0 : m_proxy->data(rows.first(), ConnectionListModel::IdRole).toLongLong();
     if (rows.isEmpty() && m_model->rowOf(m_selectedId) >= 0 && !m_filter->text().isEmpty())
         return; // filtered out of view: keep showing it
+    if (m_restoringSelection)
+        return;
+    if (!m_leavingEdits && id != m_details.id && m_details.id && m_details.id == m_selectedId &&
+        !unsavedEdits().isEmpty()) {
+        askAboutUnsavedEdits(id);
+        return;
+    }
     const bool changed = id != m_selectedId || m_details.id != id;
     m_selectedId = id;
     m_hint->setVisible(m_demoId && id == m_demoId);

@@ -56,6 +56,8 @@ public:
     RefreshDialog* refreshDialog() const;
     ConnectionDialog* connectionDialog() const;
     QMessageBox* clearConfirmation() const;
+    // Asked when another connection is selected while this one has unsaved edits (Save, Discard, Stay).
+    QMessageBox* unsavedChangesPrompt() const;
 
     QAction* newAction() const { return m_newAction; }
     QAction* syncAction() const { return m_syncAction; }
@@ -87,6 +89,13 @@ private:
     void onConnectionLoaded(const sluice::core::ConnectionDetails& details);
     void onJobFinished(const sluice::core::JobFinished& finished);
     void onSelectionChanged();
+    // Edits of the shown connection not saved yet, by where they are ("Streams", "Settings").
+    QStringList unsavedEdits() const;
+    // Keeps the shown connection selected and asks what to do with its edits before showing `target`.
+    void askAboutUnsavedEdits(qint64 target);
+    void selectRowOf(qint64 id);
+    void saveEditsThenShow(qint64 target);
+    void showAfterEdits(qint64 target);
     void updateActions();
     void updateTitle();
     const sluice::core::ConnectionSummary* selectedSummary() const;
@@ -96,6 +105,9 @@ private:
     EngineBridge* m_engine;
     ConnectionListModel* m_model;
     QSortFilterProxyModel* m_proxy;
+    QPointer<QMessageBox> m_unsavedBox;
+    bool m_restoringSelection = false; // the list is put back by the window, not by the user
+    bool m_leavingEdits = false;       // the user has decided about the edits of the connection shown
     QTableView* m_connectionView = nullptr;
     QLineEdit* m_filter = nullptr;
     QLabel* m_hint = nullptr;

@@ -27,12 +27,18 @@ public:
     void setDetails(const sluice::core::ConnectionDetails& details);
     QPushButton* saveButton() const { return m_save; }
     QLineEdit* prefixEdit() const { return m_prefix; }
+    QRadioButton* cronButton() const { return m_cron; }
+    QLineEdit* cronExpressionEdit() const { return m_expression; }
     QString error() const; // empty when the form is valid
     // The connection JSON with the form's settings.
     QString settingsJson() const;
+    // Edits not saved yet (a save in flight counts until it is answered).
+    bool hasUnsavedChanges() const { return m_dirty; }
 
 public slots:
     void save();
+    // Puts the saved settings back in the form.
+    void revert() { load(); }
 
 private:
     void load();

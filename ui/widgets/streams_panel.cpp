@@ -85,6 +85,18 @@ QMessageBox* StreamsPanel::refreshOffer() const {
     return m_offer;
 }
 
+bool StreamsPanel::hasUnsavedChanges() const {
+    return m_model->isDirty();
+}
+
+bool StreamsPanel::saveAsksAboutRefresh() const {
+    return !m_model->streamsNeedingRefresh().isEmpty();
+}
+
+QString StreamsPanel::editedJson(const QString& connectionJson, QString* error) const {
+    return core::applyStreamRows(connectionJson, m_model->rows(), error);
+}
+
 QStringList StreamsPanel::selectedStreams() const {
     QStringList out;
     for (const auto& idx : m_view->selectionModel()->selectedRows())
@@ -158,7 +170,7 @@ void StreamsPanel::save() {
 
 void StreamsPanel::saveNow(bool thenRefresh) {
     QString error;
-    const QString json = core::applyStreamRows(m_details.json, m_model->rows(), &error);
+    const QString json = editedJson(m_details.json, &error);
     if (!error.isEmpty()) {
         m_message->setText(error.toHtmlEscaped());
         return;

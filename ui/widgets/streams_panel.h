@@ -29,6 +29,11 @@ public:
     QPushButton* saveButton() const { return m_save; }
     // The open "this change needs a refresh" question, if any.
     QMessageBox* refreshOffer() const;
+    bool hasUnsavedChanges() const;
+    // Whether saving asks about a refresh first (a synced stream's mode, cursor or key changed).
+    bool saveAsksAboutRefresh() const;
+    // `connectionJson` with the streams as edited here; sets `error` when an edit cannot be applied.
+    QString editedJson(const QString& connectionJson, QString* error) const;
     QStringList selectedStreams() const;
 
 public slots:
