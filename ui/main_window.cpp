@@ -13,6 +13,7 @@
 #include "widgets/streams_panel.h"
 #include "widgets/task_busy_bar.h"
 #include "widgets/tray_notifier.h"
+#include "widgets/views.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -20,8 +21,10 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMoveEvent>
 #include <QScreen>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -50,6 +53,10 @@ MainWindow::MainWindow(EngineBridge* engine, QWidget* parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         resize(QSize(1280, 800).boundedTo(screen()->availableSize()));
+    else if (!screen()->availableGeometry().contains(frameGeometry()))
+        // Saved on a larger screen (or by a version whose window could grow too wide): back on this one.
+        setGeometry(
+            QRect(screen()->availableGeometry().topLeft(), size().boundedTo(screen()->availableSize())));
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     updateActions();
     m_engine->refreshConnections();
@@ -59,6 +66,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildLayout() {
     auto* left = new QWidget;
+    left->setMinimumWidth(220); // the connection list stays readable whatever the right side shows
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(8, 8, 0, 8);
     m_filter = new QLineEdit;
@@ -91,6 +99,8 @@ void MainWindow::buildLayout() {
     leftLayout->addWidget(m_connectionView);
     // The filter's Down key moves into the list: keyboard users never need the mouse to pick a connection.
     m_filter->installEventFilter(this);
+    m_connectionView->installEventFilter(this);
+    m_connectionView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto* splitter = new QSplitter;
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -98,6 +108,7 @@ void MainWindow::buildLayout() {
     splitter->addWidget(buildRightSide());
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(0, false);
     splitter->setSizes({365, 915});
     setCentralWidget(splitter);
 
@@ -132,6 +143,8 @@ QWidget* MainWindow::buildRightSide() {
     m_title = new QLabel;
     m_title->setTextFormat(Qt::RichText);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    wrapWithinWidth(m_title);
+    wrapWithinWidth(m_hint);
     m_emptyState =
         new QLabel(tr("<h3>No connection selected</h3><p>Create one with <b>New connection</b> "
                       "(Ctrl+N), or with <code>sluicectl connection create FILE.json</code>: it appears "
@@ -206,14 +219,16 @@ void MainWindow::onConnectionsChanged(const QVector<sluice::core::ConnectionSumm
     const qint64 beforeId = before ? before->id : 0;
     const QString beforeState = before ? before->status + before->lastSync : QString();
     m_model->setConnections(connections);
+    fitConnectionColumns(); // a reset of the model shows every column again
     if (const auto* after = selectedSummary();
         beforeId && after && after->id == beforeId && after->status + after->lastSync != beforeState) {
         m_engine->engine()->loadConnection(after->id);
         m_jobs->reload();
     }
-    m_statusLabel->setText(
-        tr("%n connection(s) \u2014 home: %1", nullptr, static_cast<int>(connections.size()))
-            .arg(m_engine->home()));
+    const int count = static_cast<int>(connections.size());
+    m_statusLabel->setText((count == 1 ? tr("1 connection") : tr("%1 connections").arg(count)) +
+                           tr(" \u2014 home: %1").arg(elided(m_engine->home(), 60)));
+    m_statusLabel->setToolTip(m_engine->home());
     int running = 0;
     for (const auto& c : connections)
         running += c.status == QLatin1String("running");
@@ -313,12 +328,15 @@ void MainWindow::updateTitle() {
         return;
     }
     QString status = c->status;
+    // The header says what happened in a line or two; the whole message is in its tooltip and the job's log.
     if (!c->statusMessage.isEmpty() && c->status != QLatin1String("running"))
-        status += QStringLiteral(": ") + c->statusMessage;
+        status += QStringLiteral(": ") + elided(c->statusMessage.section(QLatin1Char('\n'), 0, 0), 200);
+    m_title->setToolTip(c->statusMessage.isEmpty() ? QString()
+                                                   : c->name + QStringLiteral("\n") + c->statusMessage);
     m_title->setText(
         tr("<span style='font-size:15pt;font-weight:600'>%1</span>&nbsp;&nbsp;"
            "<span>%2 \u2192 %3 &nbsp;·&nbsp; %4 &nbsp;·&nbsp; last sync %5 &nbsp;·&nbsp; schedule: %6</span>")
-            .arg(c->name.toHtmlEscaped(), displayName(true, c->sourceType),
+            .arg(elided(c->name, 60).toHtmlEscaped(), displayName(true, c->sourceType),
                  displayName(false, c->destinationType), status.toHtmlEscaped(), formatRelative(c->lastSync),
                  c->schedule.toHtmlEscaped()));
 }
@@ -335,6 +353,8 @@ void MainWindow::updateActions() {
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_connectionView && event->type() == QEvent::Resize)
+        fitConnectionColumns();
     if (watched == m_filter && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
         m_connectionView->setFocus();
@@ -343,6 +363,45 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
         return true;
     }
     return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::fitConnectionColumns() {
+    const int width = m_connectionView->viewport()->width();
+    m_connectionView->setColumnHidden(ConnectionListModel::NextRun, width < 340);
+    m_connectionView->setColumnHidden(ConnectionListModel::LastSync, width < 270);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    m_fitPending = true;
+    fitOnScreen();
+}
+
+// The window manager moves the window when it frames it: only then is the frame's size known.
+void MainWindow::moveEvent(QMoveEvent* event) {
+    QMainWindow::moveEvent(event);
+    if (!m_fitPending || frameGeometry() == geometry())
+        return;
+    // The frame's extents may come in steps: fitted again until the framed window is on the screen.
+    if (screen() && screen()->availableGeometry().contains(frameGeometry()))
+        m_fitPending = false;
+    else
+        fitOnScreen();
+}
+
+void MainWindow::fitOnScreen() {
+    if (isMaximized() || isFullScreen() || !screen())
+        return;
+    const QRect available = screen()->availableGeometry();
+    const QRect frame = frameGeometry();
+    if (available.contains(frame))
+        return;
+    const QSize margins = frame.size() - size();
+    const QSize fitted = size().boundedTo(available.size() - margins);
+    resize(fitted);
+    move(QPoint(
+        qBound(available.left(), frame.left(), available.right() - fitted.width() - margins.width()),
+        qBound(available.top(), frame.top(), available.bottom() - fitted.height() - margins.height())));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

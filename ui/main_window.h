@@ -78,6 +78,8 @@ public slots:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void moveEvent(QMoveEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
@@ -94,6 +96,10 @@ private:
     // Keeps the shown connection selected and asks what to do with its edits before showing `target`.
     void askAboutUnsavedEdits(qint64 target);
     void selectRowOf(qint64 id);
+    // The whole window, frame included, on its screen: a saved or default size never hides the status bar.
+    void fitOnScreen();
+    // A narrow connection list gives its room to the names: the times go first.
+    void fitConnectionColumns();
     void saveEditsThenShow(qint64 target);
     void showAfterEdits(qint64 target);
     void updateActions();
@@ -108,6 +114,7 @@ private:
     QPointer<QMessageBox> m_unsavedBox;
     bool m_restoringSelection = false; // the list is put back by the window, not by the user
     bool m_leavingEdits = false;       // the user has decided about the edits of the connection shown
+    bool m_fitPending = false;         // shown, and not yet framed by the window manager
     QTableView* m_connectionView = nullptr;
     QLineEdit* m_filter = nullptr;
     QLabel* m_hint = nullptr;

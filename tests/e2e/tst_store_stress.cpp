@@ -122,8 +122,11 @@ private slots:
                 [&](const QString& m) { engineProblems << m; });
         connect(engine, &sluice::core::Engine::jobRejected, this,
                 [&](const sluice::core::JobRejected& r) { engineProblems << "rejected: " + r.reason; });
-        connect(engine, &sluice::core::Engine::jobFinished, this,
-                [&](const sluice::core::JobFinished& f) { engineJobs << f; });
+        // The engine also reports the sluicectl jobs it follows: only its own connection's count here.
+        connect(engine, &sluice::core::Engine::jobFinished, this, [&](const sluice::core::JobFinished& f) {
+            if (f.connectionId == engineConnection)
+                engineJobs << f;
+        });
         engine->setSchedulerInterval(0);
         engine->setWatchInterval(20);
         engine->refreshConnections();

@@ -34,6 +34,7 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     m_stream->setMinimumContentsLength(16);
     auto* reloadButton = new QPushButton(tr("Reload"));
     m_header = new QLabel;
+    wrapWithinWidth(m_header);
     // Quick answers (most of them) never show here; a diff or a count over millions of rows does.
     constexpr int kShowAfterMs = 300;
     m_busy = new TaskBusyBar(
@@ -110,6 +111,7 @@ QWidget* GenerationsPanel::buildAggregateTab() {
     m_column->setMinimumContentsLength(14);
     connect(m_column, &QComboBox::currentIndexChanged, this, &GenerationsPanel::runAggregate);
     m_aggregateMessage = new QLabel;
+    wrapWithinWidth(m_aggregateMessage);
     m_aggregateMessage->setWordWrap(true);
     auto* bar = new QHBoxLayout;
     auto* label = new QLabel(tr("Rows, sum and average per generation of &column:"));
@@ -133,6 +135,7 @@ QWidget* GenerationsPanel::buildDiffTab() {
     auto* compare = new QPushButton(tr("&Compare"));
     connect(compare, &QPushButton::clicked, this, &GenerationsPanel::runDiff);
     m_diffSummary = new QLabel(tr("Pick two generations: rows are matched by primary key."));
+    wrapWithinWidth(m_diffSummary);
     m_diffSummary->setWordWrap(true);
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("From generation")));
@@ -151,6 +154,7 @@ QWidget* GenerationsPanel::buildDiffTab() {
 QWidget* GenerationsPanel::buildStaleTab() {
     auto* w = new QWidget;
     m_staleSummary = new QLabel;
+    wrapWithinWidth(m_staleSummary);
     m_staleSummary->setWordWrap(true);
     m_export = new QPushButton(tr("&Export CSV…"));
     m_export->setAccessibleName(tr("Export stale rows as CSV"));

@@ -43,6 +43,7 @@ JobsPanel::JobsPanel(EngineBridge* engine, QWidget* parent)
     m_logFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
     m_summary = new QLabel;
+    wrapWithinWidth(m_summary);
     m_running = new QGroupBox(tr("Running job"));
     auto* runLayout = new QVBoxLayout(m_running);
     runLayout->addWidget(m_summary);

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "engine_bridge.h"
 #include "format.h"
+#include "widgets/views.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -104,6 +106,7 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     m_backoff->setToolTip(tr("Tripled after each failure in a row, at most 5 minutes; 0: no wait"));
 
     m_message = new QLabel;
+    wrapWithinWidth(m_message);
     m_message->setWordWrap(true);
     m_save = new QPushButton(tr("&Save settings"));
     m_revert = new QPushButton(tr("Re&vert"));
@@ -124,7 +127,13 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     column->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 8, 0, 0);
-    layout->addWidget(form, 1, Qt::AlignLeft);
+    // Scrolled on a small screen, so the window never has to be taller than the screen for it.
+    auto* scroll = new QScrollArea;
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(form);
+    scroll->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    layout->addWidget(scroll, 1);
     layout->addLayout(buttons);
 
     auto changed = [this] {

@@ -6,6 +6,7 @@
 #include "format.h"
 #include "models/stream_table_model.h"
 #include "widgets/stream_delegate.h"
+#include "widgets/views.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -43,7 +44,7 @@ StreamsPanel::StreamsPanel(EngineBridge* engine, QWidget* parent)
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     m_empty->setText(tr("Select a connection to see its streams."));
-    m_message->setWordWrap(true);
+    wrapWithinWidth(m_message);
     m_message->setTextFormat(Qt::RichText);
     m_save->setAccessibleName(tr("Save stream changes"));
     m_save->setDefault(true);

@@ -1,6 +1,7 @@
 #include "widgets/views.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableView>
 
 namespace sluice::ui {
@@ -20,6 +21,21 @@ QTableView* makeTableView(QAbstractItemModel* model, const QString& accessibleNa
     v->horizontalHeader()->setStretchLastSection(stretchLast);
     v->horizontalHeader()->setHighlightSections(false);
     return v;
+}
+
+void wrapWithinWidth(QLabel* label) {
+    label->setWordWrap(true);
+    // Ignored: the layout gives the label the width there is, and the wrapped height follows from it.
+    QSizePolicy policy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    label->setSizePolicy(policy);
+    label->setMinimumWidth(0);
+}
+
+QString elided(const QString& text, int maxChars) {
+    if (text.size() <= maxChars)
+        return text;
+    return text.left(qMax(0, maxChars - 1)).trimmed() + QChar(0x2026);
 }
 
 } // namespace sluice::ui
