@@ -8,6 +8,7 @@
 #include "main_window.h"
 #include "models/connection_list_model.h"
 #include "sluice_version.h"
+#include "theme.h"
 #include "widgets/app_log_dock.h"
 #include "widgets/streams_panel.h"
 
@@ -26,7 +27,7 @@ namespace sluice::ui {
 
 namespace {
 QIcon themed(const char* name, QStyle::StandardPixmap fallback) {
-    return QIcon::fromTheme(QString::fromLatin1(name), QApplication::style()->standardIcon(fallback));
+    return themedIcon(name, fallback);
 }
 } // namespace
 
@@ -48,7 +49,8 @@ void MainWindow::buildActions() {
     connect(m_syncAction, &QAction::triggered, this, &MainWindow::syncNow);
     m_cancelAction = new QAction(themed("process-stop", QStyle::SP_MediaStop), tr("&Cancel job"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    m_cancelAction->setToolTip(tr("Stop the running job and its connector; what it committed stays (Ctrl+.)"));
+    m_cancelAction->setToolTip(
+        tr("Stop the running job and its connector; what it committed stays (Ctrl+.)"));
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
     m_refreshAction = new QAction(themed("view-refresh", QStyle::SP_BrowserReload), tr("&Refresh…"), this);
     m_refreshAction->setToolTip(tr("Re-import streams from the source in a new generation"));

@@ -1,5 +1,6 @@
 #include "dialogs/preferences_dialog.h"
 
+#include "theme.h"
 #include "util/logging.h"
 
 #include <QApplication>
@@ -108,7 +109,7 @@ void PreferencesDialog::applySaved() {
     static const QString systemStyle = QApplication::style()->name();
     const QString theme = settings.value(kTheme, QStringLiteral("system")).toString();
     if (theme == QLatin1String("dark")) {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setStyle(new IndicatorStyle(QStyleFactory::create(QStringLiteral("Fusion"))));
         QApplication::setPalette(darkPalette());
     } else if (theme == QLatin1String("light")) {
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));

@@ -4,6 +4,7 @@
 #include "engine_bridge.h"
 #include "format.h"
 #include "models/generation_models.h"
+#include "theme.h"
 #include "widgets/task_busy_bar.h"
 #include "widgets/views.h"
 
@@ -13,6 +14,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -62,6 +64,7 @@ GenerationsPanel::GenerationsPanel(EngineBridge* engine, QWidget* parent)
     m_chart->setTitle(tr("Rows per generation"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_chart->setMargins(QMargins(4, 4, 4, 4));
+    applyChartTheme();
     m_chartView = new QChartView(m_chart);
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setAccessibleName(tr("Bar chart of rows per generation"));
@@ -260,15 +263,25 @@ void GenerationsPanel::onGenerations(const sluice::core::GenerationsReport& r) {
     updateChart();
 }
 
+// The chart follows the palette from the start (an empty chart too) and when the theme changes.
+void GenerationsPanel::applyChartTheme() {
+    m_chart->setTheme(isDarkPalette(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    m_chart->setBackgroundBrush(palette().base());
+    m_chart->setTitleBrush(palette().text());
+    m_chart->legend()->setLabelColor(palette().color(QPalette::Text));
+}
+
+void GenerationsPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyChartTheme();
+}
+
 void GenerationsPanel::updateChart() {
     m_chart->removeAllSeries();
     for (auto* axis : m_chart->axes())
         m_chart->removeAxis(axis);
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    m_chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-    m_chart->setBackgroundBrush(palette().base());
-    m_chart->setTitleBrush(palette().text());
-    m_chart->legend()->setLabelColor(palette().color(QPalette::Text));
+    applyChartTheme();
     auto* written = new QBarSet(tr("Rows written"));
     auto* visible = new QBarSet(tr("Rows visible"));
     QStringList categories;

@@ -59,6 +59,12 @@ private:
     void onDiff(const sluice::core::DiffReport& report);
     void onTaskEnded(const sluice::core::TaskInfo& task);
     void updateChart();
+    void applyChartTheme();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
     void updateColumns();
     QWidget* buildAggregateTab();
     QWidget* buildDiffTab();
