@@ -64,7 +64,7 @@ int cmdJobs(Context& ctx) {
     *ctx.out << "JOB\tTYPE\tSTATUS\tSTARTED\tENDED\tATTEMPTS\tRECORDS\n";
     for (const auto& j : list.value()) {
         json d = jobToJson(jobs, j);
-        *ctx.out << j.id << "\t" << j.type << "\t" << j.status << "\t" << j.startedAt << "\t"
+        *ctx.out << j.id << "\t" << j.type << "\t" << toText(j.status) << "\t" << j.startedAt << "\t"
                  << (j.endedAt.empty() ? "-" : j.endedAt) << "\t" << d["attempts"].size() << "\t"
                  << d["records_committed"].get<int64_t>() << "\n";
     }

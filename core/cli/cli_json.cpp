@@ -6,7 +6,9 @@ namespace sluice::core::cli {
 
 using nlohmann::json;
 
-json valueToJson(const Value& v) { return json::parse(v.toJson()); }
+json valueToJson(const Value& v) {
+    return json::parse(v.toJson());
+}
 
 std::string printable(const json& j, int indent) {
     return j.dump(indent, ' ', false, json::error_handler_t::replace);
@@ -23,7 +25,7 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
     json j = {{"job_id", job.id},
               {"connection_id", job.connectionId},
               {"type", job.type},
-              {"status", job.status},
+              {"status", toText(job.status)},
               {"created_at", job.createdAt},
               {"started_at", job.startedAt},
               {"ended_at", job.endedAt.empty() ? json() : json(job.endedAt)},
@@ -35,7 +37,7 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
     if (auto list = jobs.attempts(job.id))
         for (const auto& a : list.value()) {
             attempts.push_back({{"number", a.number},
-                                {"status", a.status},
+                                {"status", toText(a.status)},
                                 {"records_committed", a.recordsCommitted},
                                 {"started_at", a.startedAt},
                                 {"ended_at", a.endedAt.empty() ? json() : json(a.endedAt)},
@@ -49,9 +51,9 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
                                {"namespace", s.ns.empty() ? json() : json(s.ns)},
                                {"generation_id", s.generation},
                                {"minimum_generation_id", s.minimumGeneration},
-                               {"action", s.action},
+                               {"action", toText(s.action)},
                                {"records_committed", s.recordsCommitted},
-                               {"status", s.status},
+                               {"status", toText(s.status)},
                                {"message", s.message.empty() ? json() : json(s.message)}});
     j["attempts"] = attempts;
     j["streams"] = streams;

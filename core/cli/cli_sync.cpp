@@ -32,7 +32,7 @@ int report(Context& ctx, const JobOutcome& outcome) {
     if (ctx.json()) {
         *ctx.out << printable(j, 2) << "\n";
     } else {
-        *ctx.out << "job " << outcome.jobId << " (" << job->type << ") " << outcome.status << ": "
+        *ctx.out << "job " << outcome.jobId << " (" << job->type << ") " << toText(outcome.status) << ": "
                  << j["records_committed"].get<int64_t>() << " records committed in " << j["attempts"].size()
                  << (j["attempts"].size() == 1 ? " attempt" : " attempts") << "\n";
         for (const auto& s : j["streams"])
@@ -41,13 +41,13 @@ int report(Context& ctx, const JobOutcome& outcome) {
                      << s["generation_id"].get<int64_t>() << " (" << s["action"].get<std::string>() << ")"
                      << (s["message"].is_string() ? " - " + s["message"].get<std::string>() : "") << "\n";
     }
-    for (const auto& s : j["streams"])
-        if (s["status"] == "blocked")
-            *ctx.err << "sluicectl: warning: stream `" << s["name"].get<std::string>()
-                     << "` is blocked: " << s["message"].get<std::string>() << "\n";
-    if (outcome.status == "succeeded")
+    if (auto streams = jobs.streams(outcome.jobId))
+        for (const auto& s : streams.value())
+            if (s.status == JobStreamStatus::Blocked)
+                *ctx.err << "sluicectl: warning: stream `" << s.name << "` is blocked: " << s.message << "\n";
+    if (outcome.status == JobStatus::Succeeded)
         return kExitOk;
-    *ctx.err << "sluicectl: job " << outcome.jobId << " " << outcome.status << ": "
+    *ctx.err << "sluicectl: job " << outcome.jobId << " " << toText(outcome.status) << ": "
              << redactSecrets(outcome.error.message) << "\n";
     const bool refused = outcome.error.kind == ErrorKind::Invalid || outcome.error.kind == ErrorKind::Refused;
     return refused ? kExitInvalid : kExitJobFailed;

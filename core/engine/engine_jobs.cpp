@@ -183,16 +183,17 @@ void Engine::finishJob(qint64 connectionId, Running& r) {
     f.connectionId = connectionId;
     f.connectionName = q(connection.name);
     f.type = q(std::string(toString(request.type)));
-    f.status = q(outcome->status);
+    const std::string status(toText(outcome->status));
+    f.status = q(status);
     f.message = q(outcome->error.message);
-    logger("engine")->info("job {} of connection `{}` {}", f.jobId, connection.name, outcome->status);
+    logger("engine")->info("job {} of connection `{}` {}", f.jobId, connection.name, status);
     emit jobFinished(f);
 
     auto queued = m_queued.find(connectionId);
     if (queued != m_queued.end()) {
         std::deque<JobRequest> rest = std::move(queued->second);
         m_queued.erase(queued);
-        if (outcome->status == "succeeded" && !rest.empty()) {
+        if (outcome->status == JobStatus::Succeeded && !rest.empty()) {
             const JobRequest next = rest.front();
             rest.pop_front();
             if (!rest.empty())

@@ -11,12 +11,19 @@
 
 #include <QDateTime>
 #include <map>
+#include <type_traits>
 
 namespace sluice::core {
 
 namespace {
 QString q(const std::string& s) {
     return QString::fromStdString(s);
+}
+
+// The GUI's values carry statuses and actions in the text form `sluicectl jobs --json` uses.
+template <typename E> QString q(E value) requires std::is_enum_v<E> {
+    const std::string_view text = toText(value);
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
 std::optional<Clock::TimePoint> parseIso(const std::string& iso) {
@@ -28,7 +35,8 @@ std::optional<Clock::TimePoint> parseIso(const std::string& iso) {
 
 // The last job that touched each stream: its status, message and end.
 struct LastRun {
-    std::string status, message, endedAt;
+    JobStreamStatus status = JobStreamStatus::Pending;
+    std::string message, endedAt;
     bool running = false;
 };
 
@@ -46,7 +54,7 @@ std::map<std::string, LastRun> lastRunPerStream(JobRepository& jobs, int64_t con
             const std::string key = s.ns + "\x1f" + s.name;
             if (out.count(key))
                 continue;
-            out[key] = {s.status, s.message, j.endedAt, j.status == "running"};
+            out[key] = {s.status, s.message, j.endedAt, j.status == JobStatus::Running};
         }
         if (out.size() >= streamCount)
             break;
@@ -70,7 +78,7 @@ ConnectionSummary summarizeConnection(Database& store, const ConnectionConfig& c
     const JobRecord* lastFinished = nullptr;
     if (recent) {
         for (const auto& j : recent.value()) {
-            if (j.status == "running" && !s.runningJobId)
+            if (j.status == JobStatus::Running && !s.runningJobId)
                 s.runningJobId = j.id;
             if (!lastFinished && !j.endedAt.empty())
                 lastFinished = &j;
@@ -96,7 +104,7 @@ ConnectionSummary summarizeConnection(Database& store, const ConnectionConfig& c
     } else if (!blocked.isEmpty()) {
         s.status = QStringLiteral("needs attention");
         s.statusMessage = blocked.join(QLatin1Char('\n'));
-    } else if (lastFinished && lastFinished->status == "failed") {
+    } else if (lastFinished && lastFinished->status == JobStatus::Failed) {
         s.status = QStringLiteral("failed");
         s.statusMessage = q(lastFinished->error);
     } else if (!pendingNames.isEmpty()) {
@@ -114,7 +122,7 @@ ScheduledConnection scheduledConnection(Database& store, const ConnectionConfig&
     JobRepository jobs(store);
     if (auto last = jobs.jobsOf(c.id, 1); last && !last->empty()) {
         sc.lastRun = parseIso(last->front().startedAt);
-        sc.jobRunning = last->front().status == "running";
+        sc.jobRunning = last->front().status == JobStatus::Running;
     }
     StateRepository states(store);
     auto pending = states.pendingRefreshes(c.id);
@@ -162,7 +170,8 @@ ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) 
         auto run = lastRuns.find(key);
         auto blocked = repo.blockedReason(c.id, cfg.ns, cfg.name);
         if (run != lastRuns.end() && run->second.running && d.runningJobId) {
-            row.status = q(run->second.status == "pending" ? "waiting" : run->second.status);
+            row.status = run->second.status == JobStreamStatus::Pending ? QStringLiteral("waiting")
+                                                                        : q(run->second.status);
         } else if (blocked && blocked.value()) {
             row.status = QStringLiteral("blocked");
             row.statusMessage = q(*blocked.value());

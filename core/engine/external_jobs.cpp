@@ -92,7 +92,7 @@ Result<ExternalJobEvents> ExternalJobs::poll(Database& store) {
             continue;
         }
         auto j = jobs.job(it->first);
-        if (j && j->status != "running") {
+        if (j && j->status != JobStatus::Running) {
             auto lines = jobs.logsAfter(j->id, it->second.lastLogId);
             if (lines)
                 for (const auto& l : lines.value())
@@ -101,7 +101,7 @@ Result<ExternalJobEvents> ExternalJobs::poll(Database& store) {
             f.jobId = j->id;
             f.connectionId = j->connectionId;
             f.type = q(j->type);
-            f.status = q(j->status);
+            f.status = q(std::string(toText(j->status)));
             f.message = q(j->error);
             if (auto c = ConnectionRepository(store).get(j->connectionId))
                 f.connectionName = q(c->name);

@@ -23,10 +23,21 @@ void JobLog::write(const std::string& level, const std::string& message, const s
         log->debug("job {}: {}", m_jobId, text);
     else
         log->info("job {}: {}", m_jobId, text);
-    // A failure to log must not fail the job; the spdlog line above still exists.
-    (void)m_jobs.addLog(m_jobId, m_attempt, level, source, text);
+    // A failure to log must not fail the job; the spdlog line above still exists, and says so.
+    if (Status stored = m_jobs.addLog(m_jobId, m_attempt, level, source, text); !stored)
+        log->warn("job {}: the line above is missing from the job's log: {}", m_jobId,
+                  stored.error().message);
     if (m_observer)
         m_observer->logLine(m_jobId, level, text);
+}
+
+} // namespace sluice::core
+
+namespace sluice::core {
+
+void JobLog::warnIfFailed(const Status& status, const std::string& what) {
+    if (!status)
+        warn(what + " failed: " + status.error().message);
 }
 
 } // namespace sluice::core

@@ -20,6 +20,9 @@ public:
     void error(const std::string& message) { write("ERROR", message); }
     void debug(const std::string& message) { write("DEBUG", message); }
     void write(const std::string& level, const std::string& message, const std::string& source = "engine");
+    // For the bookkeeping writes a job goes on without (what they record is redone by the next attempt or
+    // job, or only shown): a failure is a warning naming `what`, e.g. "recording the clear of stream `x`".
+    void warnIfFailed(const Status& status, const std::string& what);
 
 private:
     JobRepository& m_jobs;

@@ -45,7 +45,8 @@ Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, c
     for (const auto& name : targets) {
         const auto* s = c.findStream(name);
         if (!isRefreshAvailable(s->mode, kind))
-            refused += (refused.empty() ? "" : "; ") + ("stream `" + name + "`: " + refreshUnavailableReason(s->mode, kind));
+            refused += (refused.empty() ? "" : "; ") +
+                       ("stream `" + name + "`: " + refreshUnavailableReason(s->mode, kind));
     }
     if (!refused.empty())
         return Error::refused(refused);
@@ -53,6 +54,18 @@ Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, c
 }
 
 namespace {
+
+StreamAction refreshAction(RefreshKind kind) {
+    switch (kind) {
+    case RefreshKind::Clear:
+        return StreamAction::Clear;
+    case RefreshKind::Remove:
+        return StreamAction::RefreshRemove;
+    case RefreshKind::Retain:
+        return StreamAction::RefreshRetain;
+    }
+    return StreamAction::RefreshRetain;
+}
 
 Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig& c, const JobRequest& r,
                                             const std::vector<std::string>& targets, int64_t jobId) {
@@ -78,46 +91,49 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
             return current.error();
         const int64_t next = current.value() ? *current.value() + 1 : 1;
 
-        auto bump = [&](const std::string& reason) -> Status {
+        auto bump = [&](StreamAction action) -> Status {
             p.generation = next;
-            SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, next, jobId, reason));
+            SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, next, jobId, std::string(toText(action))));
             return states.resetState(c.id, s.ns, s.name, next);
         };
 
         auto it = pending.find(s.ns + "\x1f" + s.name);
+        std::optional<RefreshKind> pendingKind;
+        if (it != pending.end() && !targeted) {
+            pendingKind = parseRefreshMode(it->second.kind);
+            if (!pendingKind)
+                return Error::internal("Sluice's database holds a pending refresh of stream `" + s.name +
+                                       "` of the unknown kind `" + it->second.kind +
+                                       "`; was it written by a newer Sluice?");
+        }
         if (targeted) {
             const RefreshKind kind = r.type == JobType::Clear ? RefreshKind::Clear : r.refreshKind;
-            p.action = kind == RefreshKind::Clear    ? "clear"
-                       : kind == RefreshKind::Remove ? "refresh_remove"
-                                                     : "refresh_retain";
+            p.action = refreshAction(kind);
             SLUICE_TRY(bump(p.action));
             p.minimumGeneration = kind == RefreshKind::Retain ? 0 : p.generation;
             p.clear = kind == RefreshKind::Clear;
             p.refreshing = true;
-            SLUICE_TRY(states.addPendingRefresh(c.id, {s.ns, s.name, std::string(toString(kind)), p.generation, jobId}));
-        } else if (it != pending.end() && it->second.kind != "clear") {
-            // Continue the unfinished refresh in its generation: staging and state are kept.
+            SLUICE_TRY(states.addPendingRefresh(
+                c.id, {s.ns, s.name, std::string(toString(kind)), p.generation, jobId}));
+        } else if (pendingKind) {
+            // Continue the unfinished refresh (or clear) in its generation: staging and state are kept.
             p.generation = it->second.generation;
-            p.action = "refresh_" + it->second.kind;
-            p.minimumGeneration = it->second.kind == "remove" ? p.generation : 0;
-            p.refreshing = true;
-        } else if (it != pending.end()) {
-            p.generation = it->second.generation;
-            p.action = "clear";
-            p.clear = true;
-            p.minimumGeneration = p.generation;
+            p.action = refreshAction(*pendingKind);
+            p.clear = *pendingKind == RefreshKind::Clear;
+            p.minimumGeneration = *pendingKind == RefreshKind::Retain ? 0 : p.generation;
             p.refreshing = true;
         } else if (s.mode.sync == SyncMode::FullRefresh) {
-            SLUICE_TRY(bump("full_refresh"));
-            p.action = "full_refresh";
+            p.action = StreamAction::FullRefresh;
+            SLUICE_TRY(bump(p.action));
             p.minimumGeneration = s.mode.dropsOldGenerations() ? p.generation : 0;
         } else {
-            p.action = "sync";
+            p.action = StreamAction::Sync;
             if (current.value()) {
                 p.generation = *current.value();
             } else {
                 p.generation = 0;
-                SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, 0, jobId, "sync"));
+                SLUICE_TRY(
+                    states.addGeneration(c.id, s.ns, s.name, 0, jobId, std::string(toText(p.action))));
             }
         }
         plans.push_back(std::move(p));

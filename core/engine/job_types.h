@@ -3,6 +3,7 @@
 #include "catalog/stream.h"
 #include "catalog/sync_modes.h"
 #include "config/connection_config.h"
+#include "store/job_status.h"
 
 #include <atomic>
 #include <cstdint>
@@ -24,20 +25,20 @@ struct JobRequest {
 // How one configured stream takes part in a job.
 struct StreamPlan {
     ConfiguredStreamConfig config;
-    ResolvedStream resolved;       // filled once the source was discovered
+    ResolvedStream resolved; // filled once the source was discovered
     int64_t generation = 0;
     int64_t minimumGeneration = 0;
-    std::string action;            // sync | full_refresh | refresh_retain | refresh_remove | clear
+    StreamAction action = StreamAction::Sync;
     bool clear = false;
-    bool refreshing = false;       // a refresh (or clear) of this stream is pending until it succeeds
+    bool refreshing = false; // a refresh (or clear) of this stream is pending until it succeeds
     bool blocked = false;
     std::string blockReason;
 };
 
 struct JobOutcome {
     int64_t jobId = 0;
-    std::string status; // succeeded | failed | cancelled
-    Error error;        // when not succeeded
+    JobStatus status = JobStatus::Failed; // succeeded, failed or cancelled
+    Error error;                          // when not succeeded
 };
 
 // Live progress of a running job, for the GUI. Called on the job's thread.
@@ -48,7 +49,8 @@ public:
     virtual void logLine(int64_t jobId, const std::string& level, const std::string& message) {
         (void)jobId, (void)level, (void)message;
     }
-    virtual void streamProgress(int64_t jobId, const std::string& stream, int64_t committed, int64_t estimate) {
+    virtual void streamProgress(int64_t jobId, const std::string& stream, int64_t committed,
+                                int64_t estimate) {
         (void)jobId, (void)stream, (void)committed, (void)estimate;
     }
 };

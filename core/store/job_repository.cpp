@@ -22,10 +22,23 @@ const char* kJobColumns =
     "id, connection_id, type, status, COALESCE(refresh_mode,''), created_at, "
     "COALESCE(started_at,''), COALESCE(ended_at,''), pid, COALESCE(error,''), cancel_requested";
 
-JobRecord readJobRow(Statement& st) {
-    return JobRecord{st.getInt(0),    st.getInt(1),  st.getText(2),     st.getText(3),
-                     st.getText(4),   st.getText(5), st.getText(6),     st.getText(7),
-                     st.getOptInt(8), st.getText(9), st.getInt(10) != 0};
+// A row whose status or action this version cannot read fails the whole query, naming the text (`bad` keeps
+// the first such error; forEachRow's callbacks cannot return one).
+template <typename T> T orFail(Result<T> parsed, Status& bad, T fallback) {
+    if (parsed)
+        return parsed.value();
+    if (bad.ok())
+        bad = parsed.error();
+    return fallback;
+}
+
+JobRecord readJobRow(Statement& st, Status& bad) {
+    return JobRecord{st.getInt(0),      st.getInt(1),
+                     st.getText(2),     orFail(jobStatusFromText(st.getText(3)), bad, JobStatus::Failed),
+                     st.getText(4),     st.getText(5),
+                     st.getText(6),     st.getText(7),
+                     st.getOptInt(8),   st.getText(9),
+                     st.getInt(10) != 0};
 }
 } // namespace
 
@@ -99,9 +112,9 @@ Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string&
     return started;
 }
 
-Status JobRepository::finishJob(int64_t jobId, const std::string& status, const std::string& error) {
-    SLUICE_TRY(m_db.execute("UPDATE jobs SET status=?, ended_at=?, error=? WHERE id=?", status, nowIso(),
-                            nullIfEmpty(storedMessage(error)), jobId));
+Status JobRepository::finishJob(int64_t jobId, JobStatus status, const std::string& error) {
+    SLUICE_TRY(m_db.execute("UPDATE jobs SET status=?, ended_at=?, error=? WHERE id=?", toText(status),
+                            nowIso(), nullIfEmpty(storedMessage(error)), jobId));
     releaseJobLock(m_db.path(), jobId);
     return {};
 }
@@ -121,10 +134,9 @@ Result<int> JobRepository::startAttempt(int64_t jobId) {
     });
 }
 
-Status JobRepository::finishAttempt(int64_t jobId, int number, const std::string& status,
-                                    const std::string& failure) {
+Status JobRepository::finishAttempt(int64_t jobId, int number, JobStatus status, const std::string& failure) {
     return m_db.execute("UPDATE attempts SET status=?, ended_at=?, failure=? WHERE job_id=? AND number=?",
-                        status, nowIso(), nullIfEmpty(storedMessage(failure)), jobId, number);
+                        toText(status), nowIso(), nullIfEmpty(storedMessage(failure)), jobId, number);
 }
 
 Status JobRepository::addCommitted(int64_t jobId, int attempt, int64_t records) {
@@ -140,8 +152,8 @@ Status JobRepository::saveStream(int64_t jobId, const JobStreamRecord& s) {
         "DO "
         "UPDATE SET generation_id=excluded.generation_id, min_generation_id=excluded.min_generation_id, "
         "action=excluded.action, status=excluded.status, message=excluded.message",
-        jobId, s.ns, s.name, s.generation, s.minimumGeneration, s.action, s.recordsCommitted, s.status,
-        nullIfEmpty(s.message));
+        jobId, s.ns, s.name, s.generation, s.minimumGeneration, toText(s.action), s.recordsCommitted,
+        toText(s.status), nullIfEmpty(s.message));
 }
 
 Status JobRepository::addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name,
@@ -152,10 +164,10 @@ Status JobRepository::addStreamCommitted(int64_t jobId, const std::string& ns, c
 }
 
 Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name,
-                                      const std::string& status, const std::string& message) {
+                                      JobStreamStatus status, const std::string& message) {
     return m_db.execute("UPDATE job_streams SET status=?, message=COALESCE(?, message) WHERE job_id=? AND "
                         "namespace=? AND name=?",
-                        status, nullIfEmpty(storedMessage(message)), jobId, ns, name);
+                        toText(status), nullIfEmpty(storedMessage(message)), jobId, ns, name);
 }
 
 Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
@@ -170,8 +182,9 @@ Status JobRepository::requestCancel(int64_t jobId) {
         auto j = job(jobId);
         if (!j)
             return j.error();
-        if (j->status != "running")
-            return Error::refused("job " + std::to_string(jobId) + " is not running (it " + j->status + ")");
+        if (j->status != JobStatus::Running)
+            return Error::refused("job " + std::to_string(jobId) + " is not running (it " +
+                                  std::string(toText(j->status)) + ")");
         return m_db.execute("UPDATE jobs SET cancel_requested=1 WHERE id=?", jobId);
     });
 }
@@ -186,9 +199,11 @@ Result<bool> JobRepository::cancelRequested(int64_t jobId) {
 
 Result<JobRecord> JobRepository::job(int64_t jobId) {
     std::optional<JobRecord> found;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(
         std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id=?",
-        [&](Statement& st) { found = readJobRow(st); }, jobId));
+        [&](Statement& st) { found = readJobRow(st, bad); }, jobId));
+    SLUICE_TRY(bad);
     if (!found)
         return Error::invalid("no job with id " + std::to_string(jobId));
     return *found;
@@ -196,53 +211,66 @@ Result<JobRecord> JobRepository::job(int64_t jobId) {
 
 Result<std::vector<JobRecord>> JobRepository::jobsOf(int64_t connectionId, int limit) {
     std::vector<JobRecord> out;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(
         std::string("SELECT ") + kJobColumns + " FROM jobs WHERE connection_id=? ORDER BY id DESC LIMIT ?",
-        [&](Statement& st) { out.push_back(readJobRow(st)); }, connectionId, limit));
+        [&](Statement& st) { out.push_back(readJobRow(st, bad)); }, connectionId, limit));
+    SLUICE_TRY(bad);
     return out;
 }
 
 Result<std::optional<JobRecord>> JobRepository::runningJob(int64_t connectionId) {
     std::optional<JobRecord> found;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(
         std::string("SELECT ") + kJobColumns +
             " FROM jobs WHERE connection_id=? AND status='running' ORDER BY id DESC LIMIT 1",
-        [&](Statement& st) { found = readJobRow(st); }, connectionId));
+        [&](Statement& st) { found = readJobRow(st, bad); }, connectionId));
+    SLUICE_TRY(bad);
     return found;
 }
 
 Result<std::vector<JobRecord>> JobRepository::runningJobs() {
     std::vector<JobRecord> out;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(std::string("SELECT ") + kJobColumns +
                                    " FROM jobs WHERE status='running' ORDER BY id",
-                               [&](Statement& st) { out.push_back(readJobRow(st)); }));
+                               [&](Statement& st) { out.push_back(readJobRow(st, bad)); }));
+    SLUICE_TRY(bad);
     return out;
 }
 
 Result<std::vector<AttemptRecord>> JobRepository::attempts(int64_t jobId) {
     std::vector<AttemptRecord> out;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(
         "SELECT job_id, number, status, started_at, COALESCE(ended_at,''), records_committed, "
         "COALESCE(failure,'') "
         "FROM attempts WHERE job_id=? ORDER BY number",
         [&](Statement& s) {
-            out.push_back({s.getInt(0), static_cast<int>(s.getInt(1)), s.getText(2), s.getText(3),
+            out.push_back({s.getInt(0), static_cast<int>(s.getInt(1)),
+                           orFail(jobStatusFromText(s.getText(2)), bad, JobStatus::Failed), s.getText(3),
                            s.getText(4), s.getInt(5), s.getText(6)});
         },
         jobId));
+    SLUICE_TRY(bad);
     return out;
 }
 
 Result<std::vector<JobStreamRecord>> JobRepository::streams(int64_t jobId) {
     std::vector<JobStreamRecord> out;
+    Status bad;
     SLUICE_TRY(m_db.forEachRow(
         "SELECT namespace, name, generation_id, min_generation_id, action, records_committed, "
         "status, COALESCE(message,'') FROM job_streams WHERE job_id=? ORDER BY rowid",
         [&](Statement& s) {
-            out.push_back({s.getText(0), s.getText(1), s.getInt(2), s.getInt(3), s.getText(4), s.getInt(5),
-                           s.getText(6), s.getText(7)});
+            out.push_back({s.getText(0), s.getText(1), s.getInt(2), s.getInt(3),
+                           orFail(streamActionFromText(s.getText(4)), bad, StreamAction::Sync), s.getInt(5),
+                           orFail(jobStreamStatusFromText(s.getText(6)), bad, JobStreamStatus::Failed),
+                           s.getText(7)});
         },
         jobId));
+    SLUICE_TRY(bad);
     return out;
 }
 

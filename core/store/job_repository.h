@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/job_status.h"
 #include "util/sqlite_db.h"
 
 #include <cstdint>
@@ -12,8 +13,8 @@ namespace sluice::core {
 struct JobRecord {
     int64_t id = 0;
     int64_t connectionId = 0;
-    std::string type;   // sync | refresh | clear
-    std::string status; // running | succeeded | failed | cancelled
+    std::string type; // sync | refresh | clear
+    JobStatus status = JobStatus::Running;
     std::string refreshMode;
     std::string createdAt, startedAt, endedAt;
     std::optional<int64_t> pid;
@@ -24,7 +25,7 @@ struct JobRecord {
 struct AttemptRecord {
     int64_t jobId = 0;
     int number = 0;
-    std::string status;
+    JobStatus status = JobStatus::Running;
     std::string startedAt, endedAt;
     int64_t recordsCommitted = 0;
     std::string failure;
@@ -34,9 +35,9 @@ struct JobStreamRecord {
     std::string ns, name;
     int64_t generation = 0;
     int64_t minimumGeneration = 0;
-    std::string action; // sync | full_refresh | refresh_retain | refresh_remove | clear
+    StreamAction action = StreamAction::Sync;
     int64_t recordsCommitted = 0;
-    std::string status; // pending | running | succeeded | failed | blocked | cancelled
+    JobStreamStatus status = JobStreamStatus::Pending;
     std::string message;
 };
 
@@ -54,18 +55,18 @@ public:
     // Creates a running job for this process, atomically refusing when another live job of the
     // connection runs. Jobs left "running" by dead processes are closed as failed first.
     Result<int64_t> startJob(int64_t connectionId, const std::string& type, const std::string& refreshMode);
-    Status finishJob(int64_t jobId, const std::string& status, const std::string& error);
+    Status finishJob(int64_t jobId, JobStatus status, const std::string& error);
     // Marks jobs whose process is gone as failed; returns how many.
     Result<int> closeStaleJobs();
 
     Result<int> startAttempt(int64_t jobId);
-    Status finishAttempt(int64_t jobId, int number, const std::string& status, const std::string& failure);
+    Status finishAttempt(int64_t jobId, int number, JobStatus status, const std::string& failure);
     Status addCommitted(int64_t jobId, int attempt, int64_t records);
 
     Status saveStream(int64_t jobId, const JobStreamRecord& s);
     Status addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name, int64_t records);
     Status setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name,
-                           const std::string& status, const std::string& message = {});
+                           JobStreamStatus status, const std::string& message = {});
 
     Status addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
                   const std::string& message);

@@ -128,8 +128,8 @@ int prepare(const Args& a) {
             if (!attempt)
                 return fail(attempt.error().message);
             (void)jobs.addCommitted(job.value(), attempt.value(), 1000);
-            (void)jobs.finishAttempt(job.value(), attempt.value(), "succeeded", "");
-            (void)jobs.finishJob(job.value(), "succeeded", "");
+            (void)jobs.finishAttempt(job.value(), attempt.value(), core::JobStatus::Succeeded, "");
+            (void)jobs.finishJob(job.value(), core::JobStatus::Succeeded, "");
         }
     }
     print(QJsonObject{{"connections", a.connections}, {"jobs", perConnection * a.connections}});

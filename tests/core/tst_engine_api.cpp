@@ -170,7 +170,7 @@ private slots:
             for (qint64 id : {due, waiting}) {
                 auto job = jobs.startJob(id, "sync", "");
                 QVERIFY(job.ok());
-                QVERIFY(jobs.finishJob(job.value(), "succeeded", "").ok());
+                QVERIFY(jobs.finishJob(job.value(), JobStatus::Succeeded, "").ok());
             }
             // Both last ran two minutes ago: both are due, but one has a refresh pending.
             QVERIFY(

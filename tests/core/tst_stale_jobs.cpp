@@ -75,16 +75,16 @@ private slots:
         JobRepository jobs(store->db());
         for (int64_t id : {deadJob, reusedJob}) {
             auto j = jobs.job(id);
-            QCOMPARE(j->status, std::string("failed"));
+            QCOMPARE(j->status, JobStatus::Failed);
             QVERIFY2(j->error.find("interrupted") != std::string::npos, j->error.c_str());
             QVERIFY(!j->endedAt.empty());
-            QCOMPARE(jobs.attempts(id)->front().status, std::string("failed"));
+            QCOMPARE(jobs.attempts(id)->front().status, JobStatus::Failed);
         }
         QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/run/job-%1.lock").arg(reusedJob)));
-        QCOMPARE(jobs.job(liveJob)->status, std::string("running"));
-        QCOMPARE(jobs.job(runningHere)->status, std::string("running"));
+        QCOMPARE(jobs.job(liveJob)->status, JobStatus::Running);
+        QCOMPARE(jobs.job(runningHere)->status, JobStatus::Running);
         // Finishing it releases and removes the lock.
-        QVERIFY(jobs.finishJob(runningHere, "succeeded", "").ok());
+        QVERIFY(jobs.finishJob(runningHere, JobStatus::Succeeded, "").ok());
         QVERIFY(!QFile::exists(dir.path() + QStringLiteral("/run/job-%1.lock").arg(runningHere)));
         younger.kill();
         younger.waitForFinished();

@@ -104,14 +104,16 @@ private slots:
         const std::vector<std::pair<const char*, std::function<Status()>>> writes = {
             {"startJob", [&] { return status(jobs.startJob(other, "sync", "")); }},
             {"startAttempt", [&] { return status(jobs.startAttempt(job)); }},
-            {"finishAttempt", [&] { return jobs.finishAttempt(job, attempt, "failed", "x"); }},
+            {"finishAttempt", [&] { return jobs.finishAttempt(job, attempt, JobStatus::Failed, "x"); }},
             {"addCommitted", [&] { return jobs.addCommitted(job, attempt, 5); }},
             {"saveStream",
              [&] {
-                 return jobs.saveStream(job, {"", "users", 1, 0, "sync", 0, "pending", {}});
+                 return jobs.saveStream(
+                     job, {"", "users", 1, 0, StreamAction::Sync, 0, JobStreamStatus::Pending, {}});
              }},
             {"addStreamCommitted", [&] { return jobs.addStreamCommitted(job, "", "users", 5); }},
-            {"setStreamStatus", [&] { return jobs.setStreamStatus(job, "", "users", "running"); }},
+            {"setStreamStatus",
+             [&] { return jobs.setStreamStatus(job, "", "users", JobStreamStatus::Running); }},
             {"addLog", [&] { return jobs.addLog(job, attempt, "INFO", "engine", "a line"); }},
             {"requestCancel", [&] { return jobs.requestCancel(job); }},
             {"saveState",
@@ -131,7 +133,7 @@ private slots:
             {"setBlockedReason", [&] { return connections.setBlockedReason(c.id, "", "users", "why"); }},
             {"connection.update", [&] { return connections.update(c.id, c); }},
             {"connection.create", [&] { return status(connections.create(connection("third"))); }},
-            {"finishJob", [&] { return jobs.finishJob(job, "failed", "x"); }},
+            {"finishJob", [&] { return jobs.finishJob(job, JobStatus::Failed, "x"); }},
             {"closeStaleJobs", [&] { return status(jobs.closeStaleJobs()); }},
             {"connection.remove", [&] { return connections.remove(other); }},
         };
@@ -192,8 +194,8 @@ private slots:
                             fail("addCommitted", jobs.addCommitted(*job, *attempt, 1)))
                             return;
                     }
-                    if (fail("finishAttempt", jobs.finishAttempt(*job, *attempt, "succeeded", "")) ||
-                        fail("finishJob", jobs.finishJob(*job, "succeeded", "")))
+                    if (fail("finishAttempt", jobs.finishAttempt(*job, *attempt, JobStatus::Succeeded, "")) ||
+                        fail("finishJob", jobs.finishJob(*job, JobStatus::Succeeded, "")))
                         return;
                 }
             });

@@ -1,0 +1,136 @@
+// JobRunner's preparation of a job: the source is discovered once per job, each stream's schema is compared
+// with the one it was synced with, and the connection's schema-change policy decides (SPEC §6).
+#include "config/stream_resolution.h"
+#include "engine/job_log.h"
+#include "engine/job_runner.h"
+#include "engine/schema_change.h"
+#include "sources/source.h"
+#include "store/connection_repository.h"
+#include "store/store.h"
+
+#include <algorithm>
+
+namespace sluice::core {
+
+namespace {
+std::vector<std::string> keyFieldsOf(const ResolvedStream& r) {
+    std::vector<std::string> out;
+    if (!r.cursorField.empty())
+        out.push_back(r.cursorField[0]);
+    for (const auto& k : r.primaryKey)
+        if (!k.empty())
+            out.push_back(k[0]);
+    return out;
+}
+} // namespace
+
+Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, int64_t jobId,
+                          JobLog& log) {
+    auto source = makeSource(c.source.type, c.source.configJson);
+    if (!source)
+        return source.error();
+    source.value()->setStopCheck([this, jobId] { return cancelled(jobId); });
+    auto discovered = source.value()->discover();
+    if (!discovered)
+        return discovered.error().context("discovering the source");
+    for (auto& p : plans)
+        SLUICE_TRY(prepareStream(c, p, discovered.value(), log));
+    if (c.settings.schemaChangePolicy == SchemaChangePolicy::PropagateFully)
+        SLUICE_TRY(propagateStreams(c, discovered.value(), log));
+    return {};
+}
+
+Status JobRunner::prepareStream(const ConnectionConfig& c, StreamPlan& p,
+                                const std::vector<StreamInfo>& discovered, JobLog& log) {
+    ConnectionRepository connections(m_store.db());
+    p.blocked = false;
+    p.blockReason.clear();
+    const StreamInfo* found = nullptr;
+    for (const auto& d : discovered)
+        if (d.name == p.config.name && (p.config.ns.empty() || d.ns == p.config.ns))
+            found = &d;
+    auto stored = connections.streamSchema(c.id, p.config.ns, p.config.name);
+    if (!stored)
+        return stored.error();
+    if (!found) {
+        if (p.clear) {
+            // A clear needs no source: the stream's columns are the ones it was synced with.
+            p.resolved.stream.name = p.config.name;
+            p.resolved.stream.ns = p.config.ns;
+            p.resolved.mode = p.config.mode;
+            if (stored.value())
+                if (auto info = streamFromJson(*stored.value()))
+                    p.resolved.stream.columns = info->columns;
+            return {};
+        }
+        p.blocked = true;
+        p.blockReason = "schema changed: stream `" + p.config.name + "` is no longer in the source";
+        return {};
+    }
+    const std::string schemaNow = streamToJson(*found);
+    std::optional<StreamInfo> before;
+    if (stored.value() && !p.refreshing)
+        if (auto info = streamFromJson(*stored.value()))
+            before = info.value();
+    SchemaVerdict verdict;
+    SchemaChange change;
+    if (before) {
+        // The fields the stream depends on are judged by the schema it was configured with.
+        auto old = resolveStream(*before, p.config);
+        change = compareColumns(before->columns, found->columns,
+                                old ? keyFieldsOf(old.value()) : std::vector<std::string>{});
+        verdict = decideSchemaChange(c.settings.schemaChangePolicy, p.config.mode, change);
+    }
+    if (verdict.action == SchemaVerdict::Action::Block) {
+        p.blocked = true;
+        p.blockReason = verdict.reason;
+    } else {
+        auto resolved = resolveStream(*found, p.config);
+        if (!resolved)
+            return resolved.error();
+        p.resolved = std::move(resolved.value());
+        if (!before || verdict.action == SchemaVerdict::Action::Adopt) {
+            // A first sync, a refresh, a clear or an accepted change: the schema as it is now.
+            if (before)
+                log.info("stream `" + p.config.name + "`: " + change.describe() + "; the table follows");
+            SLUICE_TRY(connections.setStreamSchema(c.id, p.config.ns, p.config.name, schemaNow));
+        } else if (verdict.action == SchemaVerdict::Action::KeepOld) {
+            log.info("stream `" + p.config.name + "`: " + change.describe() +
+                     "; ignored by the connection's policy, new fields are not stored");
+            p.resolved.stream.columns = before->columns;
+        }
+    }
+    return connections.setBlockedReason(c.id, p.config.ns, p.config.name,
+                                        p.blocked ? std::optional<std::string>(p.blockReason) : std::nullopt);
+}
+
+Status JobRunner::propagateStreams(const ConnectionConfig& c, const std::vector<StreamInfo>& discovered,
+                                   JobLog& log) {
+    // propagate_fully: new streams join the connection unselected, vanished ones are disabled.
+    ConnectionConfig updated = c;
+    bool changed = false;
+    for (const auto& d : discovered)
+        if (!updated.findStream(d.name, d.ns)) {
+            ConfiguredStreamConfig s;
+            s.name = d.name;
+            s.ns = d.ns;
+            s.selected = false;
+            updated.streams.push_back(s);
+            changed = true;
+            log.info("new stream `" + d.name + "` found in the source; added, not selected");
+        }
+    for (auto& s : updated.streams) {
+        const bool exists = std::any_of(discovered.begin(), discovered.end(),
+                                        [&](const StreamInfo& d) { return d.name == s.name; });
+        if (!exists && s.selected) {
+            s.selected = false;
+            changed = true;
+            log.warn("stream `" + s.name + "` is no longer in the source; it was disabled");
+        }
+    }
+    if (changed)
+        return ConnectionRepository(m_store.db()).update(c.id, updated);
+    return {};
+}
+
+} // namespace sluice::core
