@@ -10,11 +10,16 @@
 #include <functional>
 #include <map>
 #include <ostream>
+#include <spdlog/spdlog.h>
 
 namespace sluice::core::cli {
 
 int Context::fail(const Error& e) const {
     *err << "sluicectl: " << redactSecrets(e.message) << "\n";
+    // At info: stderr has the message already, and the console sink shows warnings too.
+    if (logging)
+        logger("cli")->info("sluicectl {} failed: {}", args.positional.empty() ? "" : args.positional.front(),
+                            e.message);
     switch (e.kind) {
     case ErrorKind::Invalid:
     case ErrorKind::Refused:
@@ -67,10 +72,18 @@ int runCommand(int argc, const char* const* argv, std::ostream& out, std::ostrea
 
     using Command = std::function<int(Context&)>;
     static const std::map<std::string, Command> commands = {
-        {"connection", cmdConnection}, {"check", cmdCheck},   {"discover", cmdDiscover},
-        {"sync", cmdSync},             {"refresh", cmdRefresh}, {"clear", cmdClear},
-        {"jobs", cmdJobs},             {"logs", cmdLogs},       {"cancel", cmdCancel},
-        {"state", cmdState},           {"generations", cmdGenerations}, {"diff", cmdDiff},
+        {"connection", cmdConnection},
+        {"check", cmdCheck},
+        {"discover", cmdDiscover},
+        {"sync", cmdSync},
+        {"refresh", cmdRefresh},
+        {"clear", cmdClear},
+        {"jobs", cmdJobs},
+        {"logs", cmdLogs},
+        {"cancel", cmdCancel},
+        {"state", cmdState},
+        {"generations", cmdGenerations},
+        {"diff", cmdDiff},
     };
     const std::string name = ctx.args.positional.front();
     auto it = commands.find(name);
@@ -82,11 +95,20 @@ int runCommand(int argc, const char* const* argv, std::ostream& out, std::ostrea
         return ctx.fail(home.error());
     ctx.home = home.value();
     initLogging(ctx.home, ctx.args.flag("--verbose"));
+    ctx.logging = true;
+    // The command and its ids (never option values: a file's contents or a path is all they are, but the log
+    // need not carry them), so sluice.log tells which sluicectl ran a job and how it ended.
+    std::string command = "sluicectl";
+    for (const auto& word : ctx.args.positional)
+        command += " " + word;
+    logger("cli")->info("{} started in {}", command, ctx.home);
     auto store = Store::openInHome(ctx.home);
     if (!store)
         return ctx.fail(store.error());
     ctx.store = &store.value();
-    return it->second(ctx);
+    const int code = it->second(ctx);
+    logger("cli")->info("{} ended with exit status {}", command, code);
+    return code;
 }
 } // namespace
 

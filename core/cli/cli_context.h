@@ -17,9 +17,11 @@ struct Context {
     Store* store = nullptr;
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
+    bool logging = false; // the home's log is open: failures go to it too
 
     bool json() const { return args.flag("--json"); }
-    // Prints the error on stderr and returns the exit code for its kind.
+    // Prints the error on stderr (and, once logging is set up, to the "cli" log) and returns the exit code
+    // for its kind.
     int fail(const Error& e) const;
 };
 

@@ -11,6 +11,10 @@ namespace sluice::core {
 inline constexpr const char* kMetaColumns[] = {"_airbyte_raw_id", "_airbyte_extracted_at",
                                                "_airbyte_generation_id", "_airbyte_meta"};
 
+// Where a stream's rows go during a job: straight into the final table, into history and the final table
+// (dedupe), or into staging that replaces the final table when the stream completes.
+enum class WriteTarget { Final, HistoryAndFinal, Staging };
+
 // What every SQL destination derives alike from a stream: the three table names (SPEC §3-§4), the destination
 // column names, and which columns are the key, the cursor and the CDC deletion marker.
 //   "<table>"               the final table (typed columns + the four _airbyte_* columns)

@@ -87,89 +87,132 @@ Qt::ItemFlags StreamTableModel::flags(const QModelIndex& index) const {
     return f;
 }
 
+// One role per helper: a role a column does not use answers an empty QVariant.
 QVariant StreamTableModel::cell(const StreamRow& r, int column, int role) const {
-    if (role == NameRole)
+    switch (role) {
+    case NameRole:
         return r.name;
-    if (role == ErrorRole)
+    case ErrorRole:
         return sluice::core::validateStreamChoice(r);
-    if (role == ChoicesRole) {
-        if (column == Mode)
-            return r.supportedModes;
-        if (column == Cursor || column == PrimaryKey)
-            return r.columns;
+    case ChoicesRole:
+        return choices(r, column);
+    case Qt::CheckStateRole:
+        return column == Stream ? QVariant(r.selected ? Qt::Checked : Qt::Unchecked) : QVariant();
+    case Qt::DisplayRole:
+    case Qt::EditRole:
+        return text(r, column, role == Qt::EditRole);
+    case Qt::ToolTipRole:
+        return toolTip(r, column);
+    case Qt::DecorationRole:
+        return decoration(r, column);
+    case Qt::ForegroundRole:
+        return foreground(r, column);
+    case Qt::FontRole:
+        return column == Stream ? streamFont(r) : QVariant();
+    case Qt::TextAlignmentRole:
+        return column == Records || column == Generation ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                         : QVariant();
+    case Qt::AccessibleTextRole:
+        if (column == Stream)
+            return r.selected ? tr("%1 selected").arg(r.name) : tr("%1 not selected").arg(r.name);
         return {};
     }
-    if (role == Qt::CheckStateRole && column == Stream)
-        return r.selected ? Qt::Checked : Qt::Unchecked;
-    if (role == Qt::DisplayRole || role == Qt::EditRole) {
-        switch (column) {
-        case Stream:
-            return r.ns.isEmpty() ? r.name : r.ns + QLatin1Char('.') + r.name;
-        case Mode:
-            return r.mode;
-        case Cursor:
-            if (r.cursorSourceDefined)
-                return role == Qt::EditRole ? r.cursor : tr("%1 (source-defined)").arg(r.cursor);
-            if (!usesCursor(r.mode))
-                return role == Qt::EditRole ? r.configuredCursor : tr("not used");
-            return r.configuredCursor.isEmpty() && !r.cursor.isEmpty() && role == Qt::DisplayRole
-                       ? tr("%1 (default)").arg(r.cursor)
-                       : r.configuredCursor;
-        case PrimaryKey:
-            if (r.keySourceDefined)
-                return role == Qt::EditRole
-                           ? r.primaryKey.join(QStringLiteral(", "))
-                           : tr("%1 (source-defined)").arg(r.primaryKey.join(QStringLiteral(", ")));
-            if (!usesKey(r.mode))
-                return role == Qt::EditRole ? r.configuredKey.join(QStringLiteral(", ")) : tr("not used");
-            return r.configuredKey.join(QStringLiteral(", "));
-        case Status:
-            return m_showStatus ? r.status : QString();
-        case LastSync:
-            return m_showStatus ? formatRelative(r.lastSync) : QString();
-        case Records:
-            return m_showStatus ? formatCount(r.records) : QString();
-        case Generation:
-            return m_showStatus && r.generation >= 0 ? QString::number(r.generation) : QStringLiteral("—");
-        }
-        return {};
-    }
-    if (role == Qt::ToolTipRole) {
-        const QString error = sluice::core::validateStreamChoice(r);
-        if (column == Stream && !error.isEmpty())
-            return error;
-        if (column == Cursor && r.cursorSourceDefined)
-            return tr("The source defines the cursor of this stream; it cannot be changed.");
-        if (column == PrimaryKey && r.keySourceDefined)
-            return tr("The source defines the primary key of this stream; it cannot be changed.");
-        if (column == Status && !r.statusMessage.isEmpty())
-            return r.statusMessage;
-        if (column == LastSync && !r.lastSync.isEmpty())
-            return formatTime(r.lastSync);
-        return {};
-    }
-    if (role == Qt::DecorationRole) {
-        if (column == Stream && !sluice::core::validateStreamChoice(r).isEmpty())
-            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
-        if (column == Status && m_showStatus)
-            return statusIcon(r.status);
-    }
-    if (role == Qt::ForegroundRole) {
-        const bool fixed = (column == Cursor && (r.cursorSourceDefined || !usesCursor(r.mode))) ||
-                           (column == PrimaryKey && (r.keySourceDefined || !usesKey(r.mode)));
-        if (fixed || (!r.selected && column != Stream))
-            return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
-    }
-    if (role == Qt::FontRole && column == Stream) {
-        QFont f;
-        f.setBold(r.selected);
-        return f;
-    }
-    if (role == Qt::TextAlignmentRole && (column == Records || column == Generation))
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::AccessibleTextRole && column == Stream)
-        return r.selected ? tr("%1 selected").arg(r.name) : tr("%1 not selected").arg(r.name);
     return {};
+}
+
+QVariant StreamTableModel::choices(const StreamRow& r, int column) const {
+    if (column == Mode)
+        return r.supportedModes;
+    if (column == Cursor || column == PrimaryKey)
+        return r.columns;
+    return {};
+}
+
+QVariant StreamTableModel::text(const StreamRow& r, int column, bool edit) const {
+    switch (column) {
+    case Stream:
+        return r.ns.isEmpty() ? r.name : r.ns + QLatin1Char('.') + r.name;
+    case Mode:
+        return r.mode;
+    case Cursor:
+        return cursorText(r, edit);
+    case PrimaryKey:
+        return keyText(r, edit);
+    case Status:
+        return m_showStatus ? r.status : QString();
+    case LastSync:
+        return m_showStatus ? formatRelative(r.lastSync) : QString();
+    case Records:
+        return m_showStatus ? formatCount(r.records) : QString();
+    case Generation:
+        return m_showStatus && r.generation >= 0 ? QString::number(r.generation) : QStringLiteral("—");
+    }
+    return {};
+}
+
+// Edited, the cell holds what the configuration says; shown, it also tells where a value comes from.
+QString StreamTableModel::cursorText(const StreamRow& r, bool edit) const {
+    if (r.cursorSourceDefined)
+        return edit ? r.cursor : tr("%1 (source-defined)").arg(r.cursor);
+    if (!usesCursor(r.mode))
+        return edit ? r.configuredCursor : tr("not used");
+    return r.configuredCursor.isEmpty() && !r.cursor.isEmpty() && !edit ? tr("%1 (default)").arg(r.cursor)
+                                                                        : r.configuredCursor;
+}
+
+QString StreamTableModel::keyText(const StreamRow& r, bool edit) const {
+    if (r.keySourceDefined) {
+        const QString key = r.primaryKey.join(QStringLiteral(", "));
+        return edit ? key : tr("%1 (source-defined)").arg(key);
+    }
+    if (!usesKey(r.mode))
+        return edit ? r.configuredKey.join(QStringLiteral(", ")) : tr("not used");
+    return r.configuredKey.join(QStringLiteral(", "));
+}
+
+QVariant StreamTableModel::toolTip(const StreamRow& r, int column) const {
+    switch (column) {
+    case Stream: {
+        const QString error = sluice::core::validateStreamChoice(r);
+        return error.isEmpty() ? QVariant() : error;
+    }
+    case Cursor:
+        if (r.cursorSourceDefined)
+            return tr("The source defines the cursor of this stream; it cannot be changed.");
+        return {};
+    case PrimaryKey:
+        if (r.keySourceDefined)
+            return tr("The source defines the primary key of this stream; it cannot be changed.");
+        return {};
+    case Status:
+        return r.statusMessage.isEmpty() ? QVariant() : r.statusMessage;
+    case LastSync:
+        return r.lastSync.isEmpty() ? QVariant() : formatTime(r.lastSync);
+    }
+    return {};
+}
+
+QVariant StreamTableModel::decoration(const StreamRow& r, int column) const {
+    if (column == Stream && !sluice::core::validateStreamChoice(r).isEmpty())
+        return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    if (column == Status && m_showStatus)
+        return statusIcon(r.status);
+    return {};
+}
+
+// Greyed: a value the user cannot choose (source-defined or unused by the mode), and unselected streams.
+QVariant StreamTableModel::foreground(const StreamRow& r, int column) const {
+    const bool fixed = (column == Cursor && (r.cursorSourceDefined || !usesCursor(r.mode))) ||
+                       (column == PrimaryKey && (r.keySourceDefined || !usesKey(r.mode)));
+    if (fixed || (!r.selected && column != Stream))
+        return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+    return {};
+}
+
+QVariant StreamTableModel::streamFont(const StreamRow& r) const {
+    QFont f;
+    f.setBold(r.selected);
+    return f;
 }
 
 bool StreamTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {

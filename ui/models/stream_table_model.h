@@ -44,6 +44,14 @@ protected:
     QVariant cell(const sluice::core::StreamRow& row, int column, int role) const override;
 
 private:
+    QVariant choices(const sluice::core::StreamRow& row, int column) const;
+    QVariant text(const sluice::core::StreamRow& row, int column, bool edit) const;
+    QString cursorText(const sluice::core::StreamRow& row, bool edit) const;
+    QString keyText(const sluice::core::StreamRow& row, bool edit) const;
+    QVariant toolTip(const sluice::core::StreamRow& row, int column) const;
+    QVariant decoration(const sluice::core::StreamRow& row, int column) const;
+    QVariant foreground(const sluice::core::StreamRow& row, int column) const;
+    QVariant streamFont(const sluice::core::StreamRow& row) const;
     bool cursorEditable(const sluice::core::StreamRow& row) const;
     bool keyEditable(const sluice::core::StreamRow& row) const;
 

@@ -1,5 +1,6 @@
 #include "destinations/postgres/postgres_destination.h"
 
+#include "destinations/destination_log.h"
 #include "destinations/postgres/pg_table_names.h"
 #include "postgres/pg_value.h"
 #include "util/time_util.h"
@@ -149,6 +150,14 @@ Status PostgresDestination::begin(int64_t connectionId, const std::vector<Stream
     SLUICE_TRY(open());
     m_owner = ownerFor(m_owner, connectionId);
     m_streams.clear();
+    SLUICE_TRY(warnIfFailed(where(), "preparing the tables of connection " + std::to_string(connectionId),
+                            prepareTables(plans)));
+    for (const auto& s : m_streams)
+        logStreamTables(where(), connectionId, s->plan, s->layout, s->target);
+    return {};
+}
+
+Status PostgresDestination::prepareTables(const std::vector<StreamWritePlan>& plans) {
     PgTransaction tx(m_conn);
     SLUICE_TRY(tx.begun());
     // Claimed in the transaction that creates the tables: two processes cannot both take one.
@@ -325,18 +334,20 @@ Status PostgresDestination::saveCheckpoint(const StreamState& s, const Destinati
 }
 
 Status PostgresDestination::write(std::vector<StreamBatch>& batches) {
-    PgTransaction tx(m_conn);
-    SLUICE_TRY(tx.begun());
-    for (auto& b : batches) {
-        if (b.stream >= m_streams.size())
-            return Error::internal("write to an unknown stream index");
-        StreamState& s = *m_streams[b.stream];
-        if (auto st = writeRows(s, b.rows); !st)
-            return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
-        if (b.checkpoint)
-            SLUICE_TRY(saveCheckpoint(s, *b.checkpoint));
-    }
-    return tx.commit();
+    return warnIfFailed(where(), "writing a batch", [&]() -> Status {
+        PgTransaction tx(m_conn);
+        SLUICE_TRY(tx.begun());
+        for (auto& b : batches) {
+            if (b.stream >= m_streams.size())
+                return Error::internal("write to an unknown stream index");
+            StreamState& s = *m_streams[b.stream];
+            if (auto st = writeRows(s, b.rows); !st)
+                return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
+            if (b.checkpoint)
+                SLUICE_TRY(saveCheckpoint(s, *b.checkpoint));
+        }
+        return tx.commit();
+    }());
 }
 
 Status PostgresDestination::swapIn(StreamState& s) {
@@ -362,17 +373,24 @@ Status PostgresDestination::completeStream(StreamBatch& batch) {
     if (batch.stream >= m_streams.size() || !batch.checkpoint)
         return Error::internal("completeStream needs a known stream and a final checkpoint");
     StreamState& s = *m_streams[batch.stream];
-    PgTransaction tx(m_conn);
-    SLUICE_TRY(tx.begun());
-    if (s.plan.clear && s.target == Target::Staging)
-        SLUICE_TRY(m_conn.exec("TRUNCATE " + s.layout.qualified(s.layout.stagingTable)));
-    else if (auto st = writeRows(s, batch.rows); !st)
-        return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
+    SLUICE_TRY(
+        warnIfFailed(where(), "completing stream `" + s.plan.stream.stream.name + "`", [&]() -> Status {
+            PgTransaction tx(m_conn);
+            SLUICE_TRY(tx.begun());
+            if (s.plan.clear && s.target == Target::Staging)
+                SLUICE_TRY(m_conn.exec("TRUNCATE " + s.layout.qualified(s.layout.stagingTable)));
+            else if (auto st = writeRows(s, batch.rows); !st)
+                return pgContext(st.error(), kWho, "writing stream `" + s.plan.stream.stream.name + "`");
+            if (s.target == Target::Staging)
+                if (auto swapped = swapIn(s); !swapped)
+                    return pgContext(swapped.error(), kWho,
+                                     "swapping in stream `" + s.plan.stream.stream.name + "`");
+            SLUICE_TRY(saveCheckpoint(s, *batch.checkpoint));
+            return tx.commit();
+        }()));
     if (s.target == Target::Staging)
-        if (auto swapped = swapIn(s); !swapped)
-            return pgContext(swapped.error(), kWho, "swapping in stream `" + s.plan.stream.stream.name + "`");
-    SLUICE_TRY(saveCheckpoint(s, *batch.checkpoint));
-    return tx.commit();
+        logSwappedIn(where(), s.plan, s.layout);
+    return {};
 }
 
 } // namespace sluice::core

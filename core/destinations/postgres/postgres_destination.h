@@ -33,7 +33,7 @@ public:
     Result<int64_t> releaseTables() override;
 
 private:
-    enum class Target { Final, HistoryAndFinal, Staging };
+    using Target = WriteTarget;
     struct StreamState {
         StreamWritePlan plan;
         PgTableLayout layout;
@@ -52,6 +52,8 @@ private:
     // The tables of a stream for inspection; none when another connection owns the ones it would get.
     Result<std::optional<PgTableLayout>> layoutOf(const ResolvedStream& stream);
     std::string where() const;
+    // begin()'s transaction: claims the connection's tables and creates what is missing.
+    Status prepareTables(const std::vector<StreamWritePlan>& plans);
     Status swapIn(StreamState& s);
     Result<bool> tableExists(const std::string& schema, const std::string& table);
     Status ensureColumns(const std::string& table, const PgTableLayout& layout);

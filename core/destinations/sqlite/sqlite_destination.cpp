@@ -1,5 +1,6 @@
 #include "destinations/sqlite/sqlite_destination.h"
 
+#include "destinations/destination_log.h"
 #include "destinations/sqlite/sqlite_table_names.h"
 #include "util/fault_injection.h"
 #include "util/logging.h"
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,6 +37,7 @@ Error SqliteDestination::failure(const std::string& what, const std::string& cau
         msg += " (another program or sync held the file's write lock for over " +
                std::to_string(kBusyTimeoutMs / 60000) + " minutes; run the syncs that share " + m_path +
                " one after the other, or give each connection a file of its own)";
+    logger("destination")->warn("{}", msg);
     return Error::transient(msg);
 }
 
@@ -143,7 +146,9 @@ Result<std::vector<std::string>> SqliteDestination::claimTables(const std::vecto
     auto plan = planClaims(claims.value(), m_owner, streams,
                            SqliteTableNames::naming("SQLite destination " + m_path), maxId.value());
     if (!plan)
-        return plan.error();
+        return warnIfFailed("SQLite destination " + m_path, "choosing the tables of the connection",
+                            plan.error())
+            .error();
     if (auto applied = names.apply(plan.value(), m_owner); !applied)
         return failure("cannot record the tables of the connection", applied.error().message);
     m_localId = plan->localId;
@@ -174,6 +179,8 @@ Status SqliteDestination::begin(int64_t connectionId, const std::vector<StreamWr
     auto c = tx.commit();
     if (!c)
         return failure("cannot prepare the tables", c.error().message);
+    for (const auto& s : m_streams)
+        logStreamTables("SQLite destination " + m_path, connectionId, s->plan, s->layout, s->target);
     return {};
 }
 
@@ -332,8 +339,10 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
         faultPoint("during-swap");
         auto swapped = swapIn(s);
         if (!swapped)
-            return Error::transient("SQLite destination: swapping in stream `" + s.plan.stream.stream.name +
-                                    "` failed: " + swapped.error().message);
+            return warnIfFailed(
+                "SQLite destination " + m_path, "swapping in stream `" + s.plan.stream.stream.name + "`",
+                Error::transient("SQLite destination: swapping in stream `" + s.plan.stream.stream.name +
+                                 "` failed: " + swapped.error().message));
     }
     if (auto saved = saveCheckpoint(s, *batch.checkpoint); !saved)
         return failure("cannot save the checkpoint of stream `" + s.plan.stream.stream.name + "`",
@@ -341,6 +350,8 @@ Status SqliteDestination::completeStream(StreamBatch& batch) {
     auto c = tx.commit();
     if (!c)
         return failure("commit failed", c.error().message);
+    if (s.target == Target::Staging)
+        logSwappedIn("SQLite destination " + m_path, s.plan, s.layout);
     return {};
 }
 

@@ -34,7 +34,7 @@ public:
     Result<int64_t> releaseTables() override;
 
 private:
-    enum class Target { Final, HistoryAndFinal, Staging };
+    using Target = WriteTarget;
     struct StreamState {
         StreamWritePlan plan;
         SqliteTableLayout layout;
