@@ -242,7 +242,7 @@ int stall(const Args& a, QApplication& app) {
                 auto connection = core::ConnectionRepository(store->db()).find("bench");
                 auto run = connection ? runner.run(connection.value(), core::JobRequest{})
                                       : core::Result<core::JobOutcome>(connection.error());
-                result = !run ? run.error().message : run->status;
+                result = !run ? run.error().message : std::string(core::toText(run->status));
             }
             QMetaObject::invokeMethod(
                 &app,

@@ -257,7 +257,7 @@ private slots:
         JobWorker::Snapshot snapshot;
         QTRY_VERIFY_WITH_TIMEOUT((snapshot = worker.take()).finished, 15000);
         QVERIFY(snapshot.outcome && snapshot.outcome->ok());
-        QCOMPARE(snapshot.outcome->value().status, std::string("cancelled"));
+        QCOMPARE(snapshot.outcome->value().status, sluice::core::JobStatus::Cancelled);
         QVERIFY(processGone(pidFile(h, "read")));
     }
 
