@@ -120,7 +120,10 @@ JobOutcome JobRunner::finish(int64_t jobId, const Ending& ending, JobLog& log) {
     log.warnIfFailed(
         JobRepository(m_store.db()).finishJob(jobId, ending.status, succeeded ? "" : ending.error.message),
         "recording the end of the job (" + status + ")");
-    log.write(succeeded ? "INFO" : "ERROR", "job " + status + (succeeded ? "" : ": " + ending.error.message));
+    // A cancel is what the user asked for: worth a line in the log, not an error.
+    const bool cancelled = ending.status == JobStatus::Cancelled;
+    log.write(succeeded || cancelled ? "INFO" : "ERROR",
+              "job " + status + (succeeded ? "" : ": " + ending.error.message));
     return outcome;
 }
 
@@ -148,7 +151,10 @@ JobRunner::Ending JobRunner::runAttempts(const ConnectionConfig& c, std::vector<
                                             isCancel ? JobStatus::Cancelled : JobStatus::Failed,
                                             lastError.message),
                          "recording the end of " + attemptName);
-        log.error(attemptName + " failed: " + lastError.message);
+        if (isCancel)
+            log.info(attemptName + " cancelled: " + lastError.message);
+        else
+            log.error(attemptName + " failed: " + lastError.message);
         if (isCancel) {
             markUnfinished(plans, jobId, JobStreamStatus::Cancelled, log);
             return {JobStatus::Cancelled, Error::cancelled()};

@@ -62,6 +62,21 @@ private slots:
                                   10000);
         QVERIFY(records(jobs, 0) > 0 && records(jobs, 0) < 5000);
         QTRY_VERIFY(jobs->logModel()->rowCount() > linesBefore); // the lines about the cancel
+        // A cancel the user asked for is told at INFO, not as an error.
+        QStringList errors, cancelLines;
+        QTRY_VERIFY([&] {
+            errors.clear();
+            cancelLines.clear();
+            for (const auto& l : jobs->logModel()->rows()) {
+                if (l.level.compare("error", Qt::CaseInsensitive) == 0)
+                    errors << l.message;
+                if (l.message.startsWith("attempt 1 cancelled") || l.message.startsWith("job cancelled"))
+                    cancelLines << l.level.toLower();
+            }
+            return cancelLines.size() == 2;
+        }());
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+        QCOMPARE(cancelLines, (QStringList{"info", "info"}));
         QTRY_VERIFY(h.window->syncAction()->isEnabled());
         QVERIFY(!h.window->cancelAction()->isEnabled());
         const auto stored = test::queryRows(h.home() + "/sluice.db", "SELECT status FROM jobs");
