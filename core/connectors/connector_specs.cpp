@@ -53,16 +53,17 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
         {"http", {"Paged HTTP API", R"json({
   "type": "object", "title": "Paged HTTP API", "required": ["url"], "additionalProperties": false,
   "properties": {
-    "url": {"type": "string", "title": "URL of the first page (http:// only)"},
+    "url": {"type": "string", "title": "URL of the first page (http:// or https://)"},
     "stream_name": {"type": "string", "title": "Stream name (default: the URL's last path segment)"},
     "records_path": {"type": "string", "title": "Records path (dot path to the array; empty: the response)",
                      "default": ""},
     "paging": {"type": "object", "title": "Paging", "additionalProperties": false,
                "properties": {
-                 "type": {"type": "string", "title": "Paging type", "enum": ["none", "page", "offset", "token"]},
+                 "type": {"type": "string", "title": "Paging type",
+                          "enum": ["none", "page", "offset", "token", "link"]},
                  "page_param": {"type": "string", "title": "Page number parameter (page; default page)"},
                  "size_param": {"type": "string",
-                                "title": "Page size parameter (page: default per_page; token: none)"},
+                                "title": "Page size parameter (page: default per_page; token, link: none)"},
                  "start": {"type": "integer", "title": "First page number (page; default 1)", "minimum": 0},
                  "offset_param": {"type": "string", "title": "Offset parameter (offset; default offset)"},
                  "limit_param": {"type": "string", "title": "Limit parameter (offset; default limit)"},
@@ -72,10 +73,31 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
                }},
     "page_size": {"type": "integer", "title": "Page size", "default": 100, "minimum": 1},
     "headers": {"type": "object", "title": "Headers", "additionalProperties": true, "airbyte_secret": true},
+    "auth": {"type": "object", "title": "Authentication", "additionalProperties": false,
+             "properties": {
+               "type": {"type": "string", "title": "Scheme",
+                        "enum": ["none", "bearer", "basic", "api_key", "oauth2"]},
+               "token": {"type": "string", "title": "Bearer token (bearer)", "airbyte_secret": true},
+               "username": {"type": "string", "title": "User name (basic)"},
+               "password": {"type": "string", "title": "Password (basic)", "airbyte_secret": true},
+               "name": {"type": "string", "title": "Header or query parameter of the key (api_key)"},
+               "value": {"type": "string", "title": "API key (api_key)", "airbyte_secret": true},
+               "in": {"type": "string", "title": "Where the key goes (api_key)", "enum": ["header", "query"]},
+               "token_url": {"type": "string", "title": "Token URL (oauth2)"},
+               "client_id": {"type": "string", "title": "Client id (oauth2)"},
+               "client_secret": {"type": "string", "title": "Client secret (oauth2)", "airbyte_secret": true},
+               "refresh_token": {"type": "string", "title": "Refresh token (oauth2; else client credentials)",
+                                 "airbyte_secret": true},
+               "scope": {"type": "string", "title": "Scope (oauth2)"}
+             }},
+    "ca_certificate": {"type": "string", "title": "CA certificate (PEM file; default: the system's CA store)"},
+    "insecure": {"type": "boolean", "title": "Skip TLS certificate checks (unsafe)", "default": false},
     "cursor_param": {"type": "string",
                      "title": "Query parameter that receives the saved cursor (incremental; inclusive)"},
     "timeout_seconds": {"type": "integer", "title": "Request timeout (seconds)", "default": 30, "minimum": 1,
-                        "maximum": 3600}
+                        "maximum": 3600},
+    "connect_timeout_seconds": {"type": "integer", "title": "Connect timeout (seconds)", "default": 10,
+                                "minimum": 1, "maximum": 3600}
   }})json"}},
         {"airbyte", {"Airbyte connector", R"json({
   "type": "object", "title": "Airbyte-protocol connector", "required": ["command"], "additionalProperties": false,
