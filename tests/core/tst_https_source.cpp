@@ -141,7 +141,8 @@ private slots:
                                                      << "is not JSON";
         QTest::newRow("slow page") << "slow@2"
                                    << "no complete response within 1 s (`timeout_seconds`)";
-        QTest::newRow("reset before the answer") << "reset@3"
+        // libcurl itself asks again once when a reused connection closes unanswered.
+        QTest::newRow("reset before the answer") << "reset@3x2"
                                                  << "GET ";
         QTest::newRow("all at once") << "500@1,cut@2,429@2,slow@3,cutclose@3"
                                      << "trying again";
