@@ -90,7 +90,8 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
                                  "airbyte_secret": true},
                "scope": {"type": "string", "title": "Scope (oauth2)"}
              }},
-    "ca_certificate": {"type": "string", "title": "CA certificate (PEM file; default: the system's CA store)"},
+    "ca_certificate": {"type": "string", "title": "CA certificate (PEM file; default: the system's CA store)",
+                       "format": "path"},
     "insecure": {"type": "boolean", "title": "Skip TLS certificate checks (unsafe)", "default": false},
     "cursor_param": {"type": "string",
                      "title": "Query parameter that receives the saved cursor (incremental; inclusive)"},
