@@ -216,6 +216,11 @@ void absolutizePaths(json& config, const std::string& type, const std::string& b
         if (p.is_relative())
             config["path"] = fs::weakly_canonical(fs::path(baseDir) / p).string();
     }
+    if (type == "http" && config.contains("ca_certificate") && config["ca_certificate"].is_string()) {
+        fs::path p = config["ca_certificate"].get<std::string>();
+        if (!p.empty() && p.is_relative())
+            config["ca_certificate"] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+    }
     if (type == "airbyte" && config.contains("command") && config["command"].is_array() &&
         !config["command"].empty() && config["command"][0].is_string()) {
         fs::path p = config["command"][0].get<std::string>();

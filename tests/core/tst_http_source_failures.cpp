@@ -68,7 +68,7 @@ private slots:
         const Status st = src->read(r, sink);
         QCOMPARE(st.error().kind, ErrorKind::Transient);
         QCOMPARE(st.error().message, "http source: GET " + server.url("/items").toStdString() +
-                                         " failed with HTTP 503 Service Unavailable after 5 tries");
+                                         " failed with HTTP 503 Service Unavailable; gave up after 5 tries");
         QCOMPARE(server.requests().size(), size_t(5));
         QVERIFY(sink.rows[0].empty());
 
@@ -132,10 +132,15 @@ private slots:
     }
 
     void configErrorsSayWhatToFix() {
-        const Status https = httpSource({{"url", "https://api.example.com/items"}})->check();
-        QCOMPARE(https.error().kind, ErrorKind::Config);
-        QVERIFY(https.error().message.find("https is not supported yet") != std::string::npos);
-        QVERIFY(!httpSource({{"url", "ftp://x/y"}})->discover().ok());
+        const auto ftp = httpSource({{"url", "ftp://x/y"}})->discover();
+        QCOMPARE(ftp.error().kind, ErrorKind::Config);
+        QVERIFY(ftp.error().message.find("is not an http:// or https:// URL") != std::string::npos);
+        const Status auth =
+            httpSource({{"url", "http://x/y"}, {"auth", {{"type", "oauth2"}, {"token_url", "http://x/t"}}}})
+                ->check();
+        QCOMPARE(auth.error().message,
+                 std::string("http source: `auth.type` \"oauth2\" needs `auth.client_id` (client "
+                             "credentials, or set `auth.refresh_token`)"));
         QVERIFY(httpSource(json::object())->check().error().message.find("`url`") != std::string::npos);
         const Status paging = httpSource({{"url", "http://x/y"}, {"paging", {{"type", "cursor"}}}})->check();
         QVERIFY(paging.error().message.find("`paging.type`") != std::string::npos);
@@ -167,7 +172,8 @@ private slots:
         timer.start();
         const Status st = src.read(r, sink);
         QCOMPARE(st.error().kind, ErrorKind::Transient);
-        QVERIFY2(st.error().message.find("no response within 1 s") != std::string::npos,
+        QVERIFY2(st.error().message.find("no complete response within 1 s (`timeout_seconds`)") !=
+                     std::string::npos,
                  st.error().message.c_str());
         QVERIFY(timer.elapsed() < 5000);
     }

@@ -3,6 +3,7 @@
 #include "sources/http/http_url.h"
 #include "util/result.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,17 +16,47 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 struct HttpResponse {
     int status = 0;
     std::string reason;
-    HttpHeaders headers; // names in lower case
-    std::string body;
+    HttpHeaders headers; // of the final response after redirects; names in lower case
+    std::string body;    // decoded (gzip and deflate are asked for and undone)
 
     // The first header of that (lower-case) name; empty when absent.
     std::string header(std::string_view name) const;
 };
 
-// One blocking GET over a fresh connection (HTTP/1.1, Connection: close, no TLS): bodies by Content-Length,
-// chunked transfer coding or up to the close. `timeoutMs` bounds the connect and every wait for data, so a
-// silent server fails the request instead of hanging the job. Network failures are Transient errors naming
-// the URL; header values never appear in them.
-Result<HttpResponse> httpGet(const HttpUrl& url, const HttpHeaders& headers, int timeoutMs);
+// How long a 429 or 503 asks to wait (Retry-After: delta-seconds or an HTTP-date), in milliseconds;
+// nullopt when the header is absent or unreadable.
+std::optional<int> retryAfterMs(const HttpResponse& response);
+
+struct HttpClientOptions {
+    std::string caCertificate; // PEM file of the CAs to trust; empty: the system's store
+    bool insecure = false;     // no certificate or host name check at all
+    int connectTimeoutMs = 10000;
+    int timeoutMs = 30000; // the whole request, body included
+};
+
+// Requests over libcurl: TLS with certificate checks, redirects followed (http and https only), the
+// http_proxy/https_proxy/no_proxy variables honoured, gzip/deflate, HTTP/2 where the server offers it.
+// One client keeps its connections open between requests, so the pages of one read share a TLS session.
+//
+// Failures come back as errors naming the URL (registered secrets masked), never a header value: a
+// certificate that does not verify is a Config error naming the host; timeouts, refused or reset
+// connections and bodies cut short are Transient.
+class HttpClient {
+public:
+    explicit HttpClient(HttpClientOptions options);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    Result<HttpResponse> get(const HttpUrl& url, const HttpHeaders& headers);
+    // A POST of an application/x-www-form-urlencoded body (OAuth2 token requests).
+    Result<HttpResponse> postForm(const HttpUrl& url, const HttpHeaders& headers, const std::string& body);
+
+private:
+    Result<HttpResponse> perform(const HttpUrl& url, const HttpHeaders& headers, const std::string* postBody);
+
+    HttpClientOptions m_options;
+    void* m_curl = nullptr; // CURL*, kept out of this header so only this layer sees libcurl
+};
 
 } // namespace sluice::core

@@ -100,13 +100,15 @@ HttpPage& HttpPage::operator=(HttpPage&&) noexcept = default;
 HttpPage::~HttpPage() = default;
 
 Result<HttpPage> HttpPage::parse(const std::string& body, const std::string& recordsPath,
-                                 const std::string& url) {
+                                 const std::string& url, bool* notJson) {
     auto data = std::make_unique<Data>();
     // Records are rendered with dump(), which recurses per level: a page nested too deep is refused unparsed.
     if (jsonTooDeep(body))
         return Error::config("http source: the response of " + url + " is " + jsonTooDeepText());
     data->body = json::parse(body, nullptr, false);
     if (data->body.is_discarded()) {
+        if (notJson)
+            *notJson = true;
         std::string start = body.substr(0, 120);
         return Error::config("http source: the response of " + url + " is not JSON (it starts with \"" +
                              redactSecrets(start) + "\")");

@@ -13,9 +13,10 @@ namespace sluice::core {
 // One page of an API's response: its records found at the records path, read without exposing the JSON.
 class HttpPage {
 public:
-    // Parses a response body; `url` only names the page in error messages.
+    // Parses a response body; `url` only names the page in error messages. `notJson` is set when the body is
+    // not JSON at all, which a body cut short also is.
     static Result<HttpPage> parse(const std::string& body, const std::string& recordsPath,
-                                  const std::string& url);
+                                  const std::string& url, bool* notJson = nullptr);
 
     HttpPage(HttpPage&&) noexcept;
     HttpPage& operator=(HttpPage&&) noexcept;

@@ -1,11 +1,12 @@
 #include "sources/http/http_source.h"
 
 #include "sources/cursor_filter.h"
+#include "sources/http/http_auth.h"
+#include "sources/http/http_client.h"
 #include "sources/http/http_page.h"
 #include "util/logging.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -38,7 +39,8 @@ std::string positionJson(const HttpPaging& paging, const Position& p) {
     case HttpPaging::Type::Offset:
         return json{{"offset", p.offset}}.dump();
     case HttpPaging::Type::Token:
-        // A token from a Link header may hold any bytes; the state is JSON.
+    case HttpPaging::Type::Link:
+        // A token from a response may hold any bytes; the state is JSON.
         return json{{"token", p.token}}.dump(-1, ' ', false, json::error_handler_t::replace);
     case HttpPaging::Type::None:
         break;
@@ -59,7 +61,8 @@ bool readPosition(const HttpPaging& paging, const std::string& text, Position& p
         p.offset = std::max<int64_t>(s["offset"].get<int64_t>(), 0);
         return true;
     }
-    if (paging.type == HttpPaging::Type::Token && s.contains("token") && s["token"].is_string()) {
+    if ((paging.type == HttpPaging::Type::Token || paging.type == HttpPaging::Type::Link) &&
+        s.contains("token") && s["token"].is_string()) {
         p.token = s["token"].get<std::string>();
         return !p.token.empty();
     }
@@ -86,14 +89,21 @@ Result<HttpUrl> urlFor(const HttpConfig& c, const Position& p, QueryParams param
         if (!c.paging.sizeParam.empty())
             params.emplace_back(c.paging.sizeParam, size);
         break;
+    case HttpPaging::Type::Link:
+        if (!p.token.empty()) // the API's link, exactly as given: it pages on its own terms
+            return resolveHttpUrl(c.url, p.token);
+        if (!c.paging.sizeParam.empty())
+            params.emplace_back(c.paging.sizeParam, size);
+        break;
     case HttpPaging::Type::None:
         break;
     }
     return withQuery(c.url, params);
 }
 
-// Where the page after `page` starts; nullopt when `page` was the last one.
-std::optional<Position> nextPosition(const HttpConfig& c, const Position& at, const HttpPage& page) {
+// Where the page after `page` starts; nullopt when `page` was the last one. `link`: the page's rel="next".
+std::optional<Position> nextPosition(const HttpConfig& c, const Position& at, const HttpPage& page,
+                                     const std::optional<std::string>& link) {
     if (page.size() == 0)
         return std::nullopt;
     Position next = at;
@@ -117,20 +127,15 @@ std::optional<Position> nextPosition(const HttpConfig& c, const Position& at, co
         next.token = *token;
         return next;
     }
+    case HttpPaging::Type::Link:
+        if (!link || *link == at.token)
+            return std::nullopt;
+        next.token = *link;
+        return next;
     case HttpPaging::Type::None:
         break;
     }
     return std::nullopt;
-}
-
-// Retry-After in seconds (the HTTP-date form is not used by the APIs this targets); nullopt when absent.
-std::optional<int> retryAfterMs(const HttpResponse& r) {
-    const std::string v = r.header("retry-after");
-    int seconds = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-    if (v.empty() || ec != std::errc() || p != v.data() + v.size() || seconds < 0)
-        return std::nullopt;
-    return seconds * 1000;
 }
 
 // The start of an error body for a message: printable ASCII only, so a binary or odd page cannot garble it.
@@ -147,10 +152,25 @@ std::string seconds(int ms) {
     return buf;
 }
 
+std::string insecureWarning(const HttpConfig& c) {
+    return "http source: `insecure` is true: the TLS certificate of " + c.url.host +
+           " is not checked, so anyone on the way can read and change the data";
+}
+
 std::string statusText(const HttpResponse& r) {
     return "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
 }
 } // namespace
+
+struct HttpSource::Fetched {
+    HttpPage page;
+    std::optional<std::string> link; // the Link header's rel="next"
+};
+
+struct HttpSource::Session {
+    HttpClient client;
+    HttpAuthenticator auth;
+};
 
 HttpSource::HttpSource(Result<HttpConfig> config) {
     if (config)
@@ -159,33 +179,68 @@ HttpSource::HttpSource(Result<HttpConfig> config) {
         m_configStatus = config.error();
 }
 
+HttpSource::~HttpSource() = default;
+
 std::unique_ptr<Source> makeHttpSource(const std::string& configJson) {
     return std::make_unique<HttpSource>(parseHttpConfig(configJson));
 }
 
-Result<HttpPage> HttpSource::fetchPage(const HttpUrl& url, int maxTries, const LogFn& warn) const {
+HttpSource::Session& HttpSource::session() {
+    if (!m_session) {
+        const HttpConfig& c = *m_config;
+        HttpClientOptions options{c.caCertificate, c.insecure, c.connectTimeoutSeconds * 1000,
+                                  c.timeoutSeconds * 1000};
+        m_session.reset(new Session{HttpClient(std::move(options)), HttpAuthenticator(c.auth)});
+        if (c.insecure)
+            logger("source")->warn(insecureWarning(c));
+    }
+    return *m_session;
+}
+
+Result<HttpSource::Fetched> HttpSource::fetchPage(const HttpUrl& pageUrl, int maxTries, const LogFn& warn) {
     const HttpConfig& c = *m_config;
+    Session& s = session();
+    const std::string shown = redactSecrets(pageUrl.text());
     int backoffMs = m_retry.firstBackoffMs;
+    bool renewed = false;
+    std::optional<std::string> badBody; // the last 2xx body that was not JSON
     for (int attempt = 1;; ++attempt) {
-        auto response = httpGet(url, c.headers, c.timeoutSeconds * 1000);
-        std::string problem;
+        HttpUrl url = pageUrl;
+        HttpHeaders headers = c.headers;
+        auto response = [&]() -> Result<HttpResponse> {
+            SLUICE_TRY(s.auth.apply(s.client, url, headers));
+            return s.client.get(url, headers);
+        }();
+        std::string problem; // a full message, the URL named
         int waitMs = backoffMs;
-        if (response && response->status >= 200 && response->status < 300)
-            return HttpPage::parse(response->body, c.recordsPath, url.text());
-        if (response) {
-            const int s = response->status;
-            if (s != 429 && s != 408 && s < 500) {
-                // Redirects are not followed: a moved API is a configuration to update, said as such.
-                const std::string moved = response->header("location");
-                const std::string hint = s == 401 || s == 403 ? "; check the credentials in `headers`"
-                                         : s == 404           ? "; check `url`"
-                                         : s >= 300 && s < 400 && !moved.empty()
-                                             ? "; it moved to " + moved + ": update `url`"
-                                             : "";
-                return Error::config("http source: GET " + url.text() + " returned " + statusText(*response) +
+        if (response && response->status >= 200 && response->status < 300) {
+            bool notJson = false;
+            auto page = HttpPage::parse(response->body, c.recordsPath, shown, &notJson);
+            if (page)
+                return Fetched{std::move(page.value()), nextLink(response->header("link"))};
+            // A body cut short is not JSON either, so it is asked for again; the same body twice is the
+            // answer.
+            if (!notJson || (badBody && *badBody == response->body))
+                return page.error();
+            badBody = response->body;
+            problem = page.error().message;
+        } else if (response) {
+            const int st = response->status;
+            // An access token the API no longer takes (revoked, expired early): one fresh token, not a try.
+            if (st == 401 && !renewed && s.auth.renew()) {
+                renewed = true;
+                --attempt;
+                continue;
+            }
+            if (st != 429 && st != 408 && st < 500) {
+                const std::string hint = st == 401 || st == 403
+                                             ? "; check the credentials in `auth` or `headers`"
+                                         : st == 404 ? "; check `url`"
+                                                     : "";
+                return Error::config("http source: GET " + shown + " returned " + statusText(*response) +
                                      hint + (response->body.empty() ? "" : ": " + snippet(response->body)));
             }
-            problem = statusText(*response);
+            problem = "http source: GET " + shown + " failed with " + statusText(*response);
             waitMs = retryAfterMs(*response).value_or(backoffMs);
         } else if (response.error().kind == ErrorKind::Transient) {
             problem = response.error().message;
@@ -193,17 +248,17 @@ Result<HttpPage> HttpSource::fetchPage(const HttpUrl& url, int maxTries, const L
             return response.error();
         }
         if (attempt >= maxTries)
-            return Error::transient("http source: GET " + url.text() + " failed with " + problem + " after " +
-                                    std::to_string(attempt) + (attempt == 1 ? " try" : " tries"));
+            return Error::transient(problem + "; gave up after " + std::to_string(attempt) +
+                                    (attempt == 1 ? " try" : " tries"));
         waitMs = std::min(waitMs, m_retry.maxWaitMs);
-        warn("http source: GET " + url.text() + ": " + problem + "; trying again in " + seconds(waitMs) +
-             " s (try " + std::to_string(attempt + 1) + " of " + std::to_string(maxTries) + ")");
+        warn(problem + "; trying again in " + seconds(waitMs) + " s (try " + std::to_string(attempt + 1) +
+             " of " + std::to_string(maxTries) + ")");
         std::this_thread::sleep_for(std::chrono::milliseconds(waitMs));
         backoffMs = std::min(backoffMs * 2, m_retry.maxWaitMs);
     }
 }
 
-Result<HttpPage> HttpSource::firstPage() const {
+Result<HttpSource::Fetched> HttpSource::firstPage() {
     SLUICE_TRY(m_configStatus);
     auto url = urlFor(*m_config, Position{m_config->paging.start, 0, {}}, {});
     if (!url)
@@ -222,7 +277,7 @@ Result<std::vector<StreamInfo>> HttpSource::discover() {
         return page.error();
     StreamInfo s;
     s.name = m_config->streamName;
-    s.columns = page->inferColumns();
+    s.columns = page->page.inferColumns();
     s.supportedSyncModes = {SyncMode::FullRefresh, SyncMode::Incremental};
     s.isResumable = m_config->paging.type != HttpPaging::Type::None;
     return std::vector<StreamInfo>{s};
@@ -235,7 +290,7 @@ Status HttpSource::read(const ReadRequest& request, RecordSink& sink) {
     return {};
 }
 
-Status HttpSource::readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink) const {
+Status HttpSource::readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink) {
     const HttpConfig& c = *m_config;
     const std::string& name = spec.stream.stream.name;
     if (name != c.streamName)
@@ -257,21 +312,24 @@ Status HttpSource::readStream(size_t index, const StreamReadSpec& spec, RecordSi
     if (incremental && !c.cursorParam.empty() && filter->hasLowerBound())
         cursorQuery.emplace_back(c.cursorParam, filter->lowerBound()->toDisplay());
     const auto warn = [&](const std::string& m) { sink.log(LogLevel::Warn, m); };
+    if (c.insecure)
+        warn(insecureWarning(c));
 
     while (true) {
         auto url = urlFor(c, at, cursorQuery);
         if (!url)
             return url.error();
-        auto page = fetchPage(*url, m_retry.maxTries, warn);
-        if (!page)
-            return page.error();
-        for (size_t i = 0; i < page->size(); ++i) {
-            Row row = page->row(i, spec.stream.stream.columns);
-            if (filter && !filter->offer(page->field(i, cursorField), hashValues(row.values)))
+        auto fetched = fetchPage(*url, m_retry.maxTries, warn);
+        if (!fetched)
+            return fetched.error();
+        const HttpPage& page = fetched->page;
+        for (size_t i = 0; i < page.size(); ++i) {
+            Row row = page.row(i, spec.stream.stream.columns);
+            if (filter && !filter->offer(page.field(i, cursorField), hashValues(row.values)))
                 continue;
             SLUICE_TRY(sink.record(index, std::move(row)));
         }
-        const auto next = nextPosition(c, at, *page);
+        const auto next = nextPosition(c, at, page, fetched->link);
         if (!next)
             break;
         at = *next;

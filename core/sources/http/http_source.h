@@ -10,13 +10,16 @@
 
 namespace sluice::core {
 
-class HttpPage;
+class HttpAuthenticator;
+class HttpClient;
 
-// The `http` source: one stream read from a paged JSON API over plain HTTP/1.1.
+// The `http` source: one stream read from a paged JSON API over HTTP or HTTPS (libcurl, http_client.h),
+// authenticated by `auth` (http_auth.h) and `headers`.
 //
 // Pages: the first request goes to `url`; paging adds the page number, offset or token as query parameters
-// (or follows a next-page URL found at `paging.token_path`). Reading stops at an empty page, at a page
-// shorter than `page_size` (page and offset paging) or when a response has no next token.
+// (or follows a next-page URL found at `paging.token_path`, or the Link header's rel="next" URL). Reading
+// stops at an empty page, at a page shorter than `page_size` (page and offset paging) or when a response
+// has no next token or link.
 //
 // States: full refresh saves where the next page starts after each page, {"page": n}, {"offset": k} or
 // {"token": "..."}, and a later attempt of the job continues there; the final state is {}. A page is the
@@ -25,9 +28,11 @@ class HttpPage;
 // `cursor_param` query parameter when one is configured (the API must include records whose cursor equals it)
 // and filter every record client-side, so ties at the boundary are neither lost nor duplicated.
 //
-// Failures: HTTP 429, 408 and 5xx and network errors are retried (Retry-After seconds honoured, else a
-// doubling backoff from 1 s) up to 5 tries, then fail as Transient naming the URL and the status; other 4xx
-// are Config errors. Header values are secrets: registered for redaction and never put into a message.
+// Failures: HTTP 429, 408 and 5xx, network errors, timeouts and bodies cut short are retried (Retry-After
+// honoured, else a doubling backoff from 1 s) up to 5 tries, then fail the attempt as Transient naming the
+// URL and the status, so the job's next attempt resumes at the last checkpointed page; other 4xx and
+// untrusted certificates are Config errors. A 401 under OAuth2 first gets a fresh token. Header values and
+// credentials are secrets: registered for redaction and never put into a message.
 class HttpSource : public Source {
 public:
     struct RetryPolicy {
@@ -37,6 +42,7 @@ public:
     };
 
     explicit HttpSource(Result<HttpConfig> config);
+    ~HttpSource() override;
 
     void setRetryPolicy(RetryPolicy policy) { m_retry = policy; }
 
@@ -46,13 +52,19 @@ public:
 
 private:
     using LogFn = std::function<void(const std::string&)>;
-    Result<HttpPage> fetchPage(const HttpUrl& url, int maxTries, const LogFn& warn) const;
-    Result<HttpPage> firstPage() const; // for check and discover
-    Status readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink) const;
+    struct Fetched;
+    // The client and the credentials, made on first use and kept: connections and OAuth2 tokens are reused
+    // by check, discover and every page of a read.
+    struct Session;
+    Session& session();
+    Result<Fetched> fetchPage(const HttpUrl& url, int maxTries, const LogFn& warn);
+    Result<Fetched> firstPage(); // for check and discover
+    Status readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink);
 
     std::optional<HttpConfig> m_config;
     Status m_configStatus;
     RetryPolicy m_retry;
+    std::unique_ptr<Session> m_session;
 };
 
 // The source for a configuration object; a bad configuration makes every call fail with a Config error.

@@ -18,11 +18,11 @@ bool startsWithNoCase(std::string_view text, std::string_view prefix) {
 
 std::string HttpUrl::hostHeader() const {
     const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return port == 80 ? h : h + ":" + std::to_string(port);
+    return port == (https ? 443 : 80) ? h : h + ":" + std::to_string(port);
 }
 
 std::string HttpUrl::text() const {
-    return "http://" + hostHeader() + target;
+    return (https ? "https://" : "http://") + hostHeader() + target;
 }
 
 std::string HttpUrl::path() const {
@@ -30,21 +30,22 @@ std::string HttpUrl::path() const {
 }
 
 Result<HttpUrl> parseHttpUrl(const std::string& url) {
-    if (startsWithNoCase(url, "https://"))
-        return Error::config("http source: " + url + ": https is not supported yet; use an http:// URL");
-    if (!startsWithNoCase(url, "http://"))
-        return Error::config("http source: `" + url + "` is not an http:// URL");
-    std::string_view rest = std::string_view(url).substr(7);
+    HttpUrl out;
+    out.https = startsWithNoCase(url, "https://");
+    if (!out.https && !startsWithNoCase(url, "http://"))
+        return Error::config("http source: `" + url + "` is not an http:// or https:// URL");
+    out.port = out.https ? 443 : 80;
+    std::string_view rest = std::string_view(url).substr(out.https ? 8 : 7);
     const size_t slash = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, slash);
-    HttpUrl out;
     std::string target(slash == std::string_view::npos ? "/" : rest.substr(slash));
     target = target.substr(0, target.find('#')); // fragments never reach the server
     if (target.empty() || target[0] == '?')
         target.insert(0, "/");
     out.target = target;
     if (authority.find('@') != std::string_view::npos)
-        return Error::config("http source: " + url + ": put credentials in `headers`, not in the URL");
+        return Error::config("http source: " + url +
+                             ": put credentials in `auth` or `headers`, not in the URL");
     std::string_view portText;
     if (!authority.empty() && authority[0] == '[') {
         const size_t close = authority.find(']');
@@ -129,6 +130,34 @@ Result<HttpUrl> resolveHttpUrl(const HttpUrl& base, const std::string& link) {
         out.target = path.substr(0, path.rfind('/') + 1) + link;
     }
     return out;
+}
+
+std::optional<std::string> nextLink(std::string_view header) {
+    // <https://api/x?page=2>; rel="next", <https://api/x?page=9>; rel="last"
+    size_t at = header.find('<');
+    while (at != std::string_view::npos) {
+        const size_t close = header.find('>', at);
+        if (close == std::string_view::npos)
+            return std::nullopt;
+        const std::string_view target = header.substr(at + 1, close - at - 1);
+        at = header.find('<', close);
+        std::string params(header.substr(close + 1, at == std::string_view::npos ? at : at - close - 1));
+        std::transform(params.begin(), params.end(), params.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        const size_t rel = params.find("rel=");
+        if (rel == std::string::npos)
+            continue;
+        // rel="next", rel=next or rel="prev next": "next" as one of the space-separated relation types.
+        std::string value = params.substr(rel + 4);
+        value = value.substr(0, value.find_first_of(";,"));
+        for (char& ch : value)
+            if (ch == '"')
+                ch = ' ';
+        value = " " + value + " ";
+        if (value.find(" next ") != std::string::npos && !target.empty())
+            return std::string(target);
+    }
+    return std::nullopt;
 }
 
 } // namespace sluice::core
