@@ -221,7 +221,7 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         targets.push_back({writePlans.size() - 1, p.config.ns, p.config.name, p.generation, seq, state,
                            p.resolved.stream.columns});
         targetPlan.push_back(i);
-        request.streams.push_back({p.resolved, state});
+        request.streams.push_back({p.resolved, state, p.action != "sync"});
     }
     log.info("Number of Resumed Full Refresh Streams: {" + std::to_string(resumed.size()) + "}");
     for (const auto& r : resumed)
@@ -268,8 +268,10 @@ JobRunner::AttemptResult JobRunner::runAttempt(const ConnectionConfig& c, std::v
         return result;
 
     auto globalState = states.state(c.id, "", "");
-    if (globalState.ok() && globalState.value())
+    if (globalState.ok() && globalState.value()) {
         request.globalStateJson = globalState.value()->stateJson;
+        request.globalStateIsLegacy = globalState.value()->kind == kLegacyState;
+    }
 
     auto source = makeSource(c.source.type, c.source.configJson);
     if (!source) {
@@ -339,7 +341,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
 Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest& request,
                                      const std::vector<std::string>& targets, int64_t jobId) {
     JobRepository jobs(m_store.db());
-    const std::string refreshMode = request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
+    const std::string refreshMode =
+        request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
     JobOutcome outcome;
     outcome.jobId = jobId;
     JobLog log(jobs, jobId, m_options.observer);
@@ -412,8 +415,8 @@ Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest
                                                plans.value()[i].config.name, "cancelled");
             return finish("cancelled", Error::cancelled());
         }
-        const bool configError = lastError.kind == ErrorKind::Config || lastError.kind == ErrorKind::Invalid ||
-                                 lastError.kind == ErrorKind::Refused;
+        const bool configError = lastError.kind == ErrorKind::Config ||
+                                 lastError.kind == ErrorKind::Invalid || lastError.kind == ErrorKind::Refused;
         if (configError || unexpected)
             break; // a configuration error does not fix itself
         if (attempt == c.settings.retry.maxAttempts)
