@@ -2,6 +2,7 @@
 
 #include "config/stream_resolution.h"
 #include "destinations/destination.h"
+#include "engine/airbyte_secrets.h"
 #include "engine/connection_destination.h"
 #include "engine/engine_sink.h"
 #include "engine/job_log.h"
@@ -61,6 +62,16 @@ bool JobRunner::waitBackoff(int seconds, int64_t jobId) {
 
 Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, int64_t jobId,
                           JobLog& log) {
+    // An external connector's configuration is checked against its spec first; the keys it marks secret
+    // move into the secret store.
+    ConnectionConfig current = c;
+    auto learnt = learnSecretFields(current, [this, jobId] { return cancelled(jobId); });
+    if (!learnt)
+        return learnt.error();
+    if (*learnt) {
+        SLUICE_TRY(ConnectionRepository(m_store.db()).update(c.id, current));
+        log.info("the connector's spec marks secret keys; they are now kept in the secret store");
+    }
     auto source = makeSource(c.source.type, c.source.configJson);
     if (!source)
         return source.error();
@@ -132,7 +143,7 @@ Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& pl
                                                           : std::nullopt));
     }
     if (c.settings.schemaChangePolicy == SchemaChangePolicy::PropagateFully) {
-        ConnectionConfig updated = c;
+        ConnectionConfig updated = current;
         bool changed = false;
         for (const auto& d : discovered.value())
             if (!updated.findStream(d.name, d.ns)) {

@@ -117,6 +117,67 @@ private slots:
         QCOMPARE(h.rows("SELECT id FROM users WHERE _airbyte_generation_id = 1 ORDER BY id"), idRows(1, 3));
         QCOMPARE(h.rows("SELECT id FROM orders ORDER BY rowid"), idRows(1, 1));
     }
+
+    // The connector's own spec checks its configuration before the connection is stored.
+    void configurationIsCheckedAgainstTheConnectorsSpec_data() {
+        QTest::addColumn<QString>("patch");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("maximum") << R"({"page_size": 5000})"
+                                 << "`source.config.config.page_size` must be at most 1000, found 5000";
+        QTest::newRow("enum") << R"({"region": "mars"})"
+                              << "`source.config.config.region` is \"mars\", expected one of \"eu\", \"us\"";
+        QTest::newRow("pattern") << R"({"start_date": "yesterday"})"
+                                 << "`source.config.config.start_date` must match the pattern "
+                                    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$, found \"yesterday\"";
+        QTest::newRow("required") << R"({"api_token": null})"
+                                  << "missing required key `source.config.config.api_token`";
+        QTest::newRow("oneOf")
+            << R"({"credentials": {"auth_type": "oauth", "client_id": "x"}})"
+            << "missing required key `source.config.config.credentials.client_secret` (for the "
+               "choice OAuth)";
+    }
+
+    void configurationIsCheckedAgainstTheConnectorsSpec() {
+        QFETCH(QString, patch);
+        QFETCH(QString, message);
+        E2eHome h;
+        writeData(h, users(1), json::array());
+        json c = json::parse(connection(h).toStdString());
+        c["source"]["config"]["config"].merge_patch(json::parse(patch.toStdString()));
+        const QString file = h.write("bad.json", QByteArray::fromStdString(c.dump()));
+        const CliRun r = h.cli({"connection", "create", file});
+        QVERIFY(r.exitCode != 0);
+        QCOMPARE(r.err, "sluicectl: " + file +
+                            ": the connector's configuration does not fit its spec: " + message + "\n");
+        QCOMPARE(h.cliJson({"connection", "list"}).array().size(), 0);
+    }
+
+    // A key the spec marks airbyte_secret is a secret whatever its name: stored apart, masked, still sent.
+    void specSecretsAreKeptInTheSecretStoreAndMasked() {
+        E2eHome h;
+        QVERIFY(QDir().mkpath(h.path("dump")));
+        writeData(h, users(2), json::array());
+        const std::string secret = "open-sesame-7431";
+        const QString id = h.createConnection(connection(
+            h, {{"passphrase", secret}, {"page_size", 10}, {"dump_dir", h.path("dump").toStdString()}}));
+        QVERIFY(!id.isEmpty());
+
+        const CliRun shown = h.cli({"connection", "show", id});
+        QVERIFY2(!shown.out.contains(QString::fromStdString(secret)), qPrintable(shown.out));
+        const json config = json::parse(shown.out.toStdString())["source"]["config"];
+        QCOMPARE(config["config"]["passphrase"], json("**********"));
+        QCOMPARE(config["config"]["page_size"], json(10)); // not a secret: shown as it is
+        for (const QString& f : {QStringLiteral("sluice.db"), QStringLiteral("sluice.db-wal")}) {
+            QFile db(h.home() + "/" + f);
+            if (db.open(QIODevice::ReadOnly))
+                QVERIFY2(!db.readAll().contains(QByteArray::fromStdString(secret)), qPrintable(f));
+        }
+
+        QCOMPARE(h.cli({"sync", id}).exitCode, 0);
+        const json sent = fileJson(h.path("dump/read-config.json"));
+        QCOMPARE(sent["passphrase"], json(secret));
+        QCOMPARE(sent["region"], json("eu")); // the spec's default, filled in
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAirbyteFidelity)

@@ -162,15 +162,18 @@ private slots:
         qputenv("TMPDIR", tmp.toLocal8Bit());
         json c = airbyteConnection(false, kPassword);
         c["name"] = "sleepy";
+        c["settings"]["prefix"] = "sleepy_"; // the warehouse's `users` is the first test's connection's
         c["source"]["config"]["config"]["sleep_after"] = 2;
-        c["source"]["config"]["config"]["pid_file"] = m_dir.path("connector.pid").toStdString();
+        // The read's own pid file: discover writes one too, and a kill after it may fall between the two.
+        QVERIFY(QDir().mkpath(m_dir.path("pids")));
+        c["source"]["config"]["config"]["pid_dir"] = m_dir.path("pids").toStdString();
         QCOMPARE(run({"connection", "create", write("sleepy.json", c)}).exitCode, 0);
         QProcess sync;
         sync.start(qEnvironmentVariable("SLUICECTL"), {"--home", m_home, "sync", "sleepy"});
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_dir.path("connector.pid")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_dir.path("pids/read.pid")), 20000);
         ::kill(static_cast<pid_t>(sync.processId()), SIGKILL);
         QVERIFY(sync.waitForFinished());
-        QFile pidFile(m_dir.path("connector.pid"));
+        QFile pidFile(m_dir.path("pids/read.pid"));
         QVERIFY(pidFile.open(QIODevice::ReadOnly));
         ::kill(static_cast<pid_t>(pidFile.readAll().trimmed().toInt()), SIGKILL);
         auto leftovers = [&] {

@@ -218,8 +218,7 @@ Result<std::string> stateFileFor(const ReadRequest& request) {
 } // namespace
 
 Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
-    if (m_configError)
-        return *m_configError;
+    SLUICE_TRY(validateConfig(/*runSpec=*/false));
     RunDir dir;
     if (!dir.ok())
         return Error::internal("cannot create a private temporary folder for the connector");

@@ -7,7 +7,7 @@ the process exits 0. Records come from a JSON file the test edits between syncs:
 {"users": [{"id": 1, "name": "a", "updated_at": "2024-01-01"}, ...], ...}; a record is read when its
 `updated_at` is after the stream's cursor.
 
-Config (see spec()): data_file, api_token (a secret), token_file (when set, the token must equal its content,
+Config (see spec()): data_file, api_token and passphrase (secrets), token_file (when set, the token must equal its content,
 and each read rotates it: a new token is written there and sent in a CONTROL message), start_date, page_size,
 region, credentials. `dump_dir` copies the config and state files it was given.
 """
@@ -33,6 +33,7 @@ SPEC = {
     "properties": {
         "data_file": {"type": "string", "title": "Data file"},
         "api_token": {"type": "string", "airbyte_secret": True},
+        "passphrase": {"type": "string", "airbyte_secret": True},
         "token_file": {"type": "string"},
         "start_date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
         "page_size": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
