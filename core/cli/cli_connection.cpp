@@ -1,5 +1,6 @@
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
+#include "engine/airbyte_secrets.h"
 #include "engine/connection_destination.h"
 #include "store/connection_repository.h"
 #include "util/logging.h"
@@ -12,6 +13,18 @@ namespace sluice::core::cli {
 using nlohmann::json;
 
 namespace {
+
+// An external connector's own spec, asked before the connection is stored: a configuration it refuses is
+// told now, and the keys it marks secret go to the secret store. A connector that cannot run yet (not
+// installed) is stored all the same; check and sync ask again.
+Status applyConnectorSpec(ConnectionConfig& c) {
+    auto learnt = learnSecretFields(c);
+    if (!learnt && learnt.error().kind == ErrorKind::Config)
+        return learnt.error();
+    if (!learnt)
+        logLine("cli", "info", "the connector's spec could not be read: " + learnt.error().message);
+    return {};
+}
 
 json connectionJson(const ConnectionConfig& c) {
     json j = json::parse(connectionToJson(c, false));
@@ -26,6 +39,8 @@ int create(Context& ctx) {
     auto config = loadConnectionFile(file.value());
     if (!config)
         return ctx.fail(config.error());
+    if (auto st = applyConnectorSpec(config.value()); !st)
+        return ctx.fail(st.error().context(file.value()));
     ConnectionRepository repo(ctx.store->db());
     auto id = repo.create(config.value());
     if (!id)
@@ -52,6 +67,8 @@ int update(Context& ctx) {
     auto config = loadConnectionFile(file.value());
     if (!config)
         return ctx.fail(config.error());
+    if (auto spec = applyConnectorSpec(config.value()); !spec)
+        return ctx.fail(spec.error().context(file.value()));
     auto st = repo.update(existing->id, config.value());
     if (!st)
         return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value())

@@ -145,9 +145,13 @@ int cmdState(Context& ctx) {
         }
         streams.push_back(entry);
     }
-    if (auto g = states.state(c->id, "", ""); g.ok() && g.value())
+    json globalType = nullptr;
+    if (auto g = states.state(c->id, "", ""); g.ok() && g.value() && !g.value()->stateJson.empty()) {
         global = parseOrString(g.value()->stateJson);
-    json doc = {{"connection_id", c->id}, {"streams", streams}, {"global", global}};
+        globalType = g.value()->kind == kLegacyState ? "LEGACY" : "GLOBAL";
+    }
+    json doc = {
+        {"connection_id", c->id}, {"streams", streams}, {"global", global}, {"global_type", globalType}};
     if (ctx.json()) {
         *ctx.out << printable(doc, 2) << "\n";
         return kExitOk;
@@ -156,7 +160,7 @@ int cmdState(Context& ctx) {
         *ctx.out << s["name"].get<std::string>() << "\t"
                  << (s["state"].is_null() ? "(none)" : printable(s["state"])) << "\n";
     if (!global.is_null())
-        *ctx.out << "(global)\t" << printable(global) << "\n";
+        *ctx.out << (globalType == "LEGACY" ? "(legacy)\t" : "(global)\t") << printable(global) << "\n";
     return kExitOk;
 }
 

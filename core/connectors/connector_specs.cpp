@@ -1,5 +1,6 @@
 #include "connectors/connector_specs.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -105,6 +106,8 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
   "properties": {
     "command": {"type": "array", "title": "Command", "items": {"type": "string"}},
     "config": {"type": "object", "title": "Connector configuration", "additionalProperties": true, "default": {}},
+    "secret_fields": {"type": "array", "items": {"type": "string"},
+                      "title": "Secret keys of the configuration (JSON pointers; learnt from the connector's spec)"},
     "timeout_seconds": {"type": "integer", "title": "Time limit of spec, check and discover (seconds; 0: none)",
                         "default": 600, "minimum": 0, "maximum": 604800},
     "heartbeat_timeout_seconds": {"type": "integer",
@@ -163,7 +166,8 @@ bool matchesType(const json& v, const std::string& type) {
 
 Status validateObject(const json& schema, json& value, const std::string& where, const std::string& prefix) {
     if (!value.is_object())
-        return Error::invalid(where + ": `" + prefix + "` must be an object, found " + describeJsonType(value));
+        return Error::invalid(where + ": `" + prefix + "` must be an object, found " +
+                              describeJsonType(value));
     const json props = schema.value("properties", json::object());
     for (const auto& req : schema.value("required", json::array())) {
         const auto key = req.get<std::string>();
@@ -178,7 +182,8 @@ Status validateObject(const json& schema, json& value, const std::string& where,
                 std::string known;
                 for (auto p = props.begin(); p != props.end(); ++p)
                     known += (known.empty() ? "" : ", ") + p.key();
-                return Error::invalid(where + ": unknown key `" + path + "` (expected one of: " + known + ")");
+                return Error::invalid(where + ": unknown key `" + path + "` (expected one of: " + known +
+                                      ")");
             }
             continue;
         }
@@ -201,7 +206,8 @@ Status validateObject(const json& schema, json& value, const std::string& where,
                 options += (options.empty() ? "" : ", ") + e.dump();
             }
             if (!found)
-                return Error::invalid(where + ": `" + path + "` is " + v.dump() + ", expected one of " + options);
+                return Error::invalid(where + ": `" + path + "` is " + v.dump() + ", expected one of " +
+                                      options);
         }
         if (v.is_number() && ps.contains("minimum") && v.get<double>() < ps["minimum"].get<double>())
             return Error::invalid(where + ": `" + path + "` must be at least " + ps["minimum"].dump());
@@ -274,7 +280,9 @@ std::vector<std::string> connectorTypes(ConnectorRole role) {
     return out;
 }
 
-bool isKnownConnector(ConnectorRole role, const std::string& type) { return specsFor(role).count(type) > 0; }
+bool isKnownConnector(ConnectorRole role, const std::string& type) {
+    return specsFor(role).count(type) > 0;
+}
 
 std::string connectorDisplayName(ConnectorRole role, const std::string& type) {
     auto it = specsFor(role).find(type);
@@ -288,15 +296,16 @@ std::string connectorSpecJson(ConnectorRole role, const std::string& type) {
     return json::parse(it->second.spec).dump();
 }
 
-Status validateConnectorConfig(ConnectorRole role, const std::string& type, json& config, const std::string& where) {
+Status validateConnectorConfig(ConnectorRole role, const std::string& type, json& config,
+                               const std::string& where) {
     auto it = specsFor(role).find(type);
     const char* what = role == ConnectorRole::Source ? "source" : "destination";
     if (it == specsFor(role).end()) {
         std::string known;
         for (const auto& t : connectorTypes(role))
             known += (known.empty() ? "" : ", ") + t;
-        return Error::invalid(where + ": unknown " + std::string(what) + " type `" + type +
-                              "` at key `" + what + ".type` (expected one of: " + known + ")");
+        return Error::invalid(where + ": unknown " + std::string(what) + " type `" + type + "` at key `" +
+                              what + ".type` (expected one of: " + known + ")");
     }
     if (config.is_null())
         config = json::object();
@@ -357,8 +366,31 @@ std::vector<std::string> secretValuePointers(ConnectorRole role, const std::stri
             out.push_back(ptr);
         }
     }
-    if (role == ConnectorRole::Source && type == "airbyte" && config.contains("config"))
+    if (role == ConnectorRole::Source && type == "airbyte" && config.contains("config")) {
         collectByName(config["config"], "/config", out);
+        // What the connector's spec marks airbyte_secret, whatever the key's name.
+        if (config.contains("secret_fields") && config["secret_fields"].is_array() &&
+            config["config"].is_object())
+            for (const auto& field : config["secret_fields"]) {
+                if (!field.is_string() || field.get<std::string>().empty() ||
+                    field.get<std::string>()[0] != '/')
+                    continue;
+                const std::string ptr = "/config" + field.get<std::string>();
+                // Already a secret, or inside one (a key whose name looks secret holds it as a whole).
+                const bool covered = std::any_of(out.begin(), out.end(), [&](const std::string& o) {
+                    return ptr == o || ptr.rfind(o + "/", 0) == 0 || o.rfind(ptr + "/", 0) == 0;
+                });
+                if (covered)
+                    continue;
+                try {
+                    json::json_pointer p(ptr);
+                    if (config.contains(p) && !config[p].is_null())
+                        out.push_back(ptr);
+                } catch (const json::exception&) {
+                    // Not a JSON pointer: the spec named nothing Sluice can find.
+                }
+            }
+    }
     return out;
 }
 

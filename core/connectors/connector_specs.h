@@ -28,7 +28,7 @@ Status validateConnectorConfig(ConnectorRole role, const std::string& type, nloh
 std::vector<std::string> secretPointers(ConnectorRole role, const std::string& type);
 // The JSON pointers of the secret values present in one configuration: the spec's secrets (each value of a
 // secret object, like HTTP headers, on its own), and for `airbyte` connectors every key of `config` whose
-// name looks secret (see looksSecret).
+// name looks secret (see looksSecret) and every key its `secret_fields` names (the spec's airbyte_secret).
 std::vector<std::string> secretValuePointers(ConnectorRole role, const std::string& type,
                                              const nlohmann::json& config);
 // An external connector's own spec is not known without running it, so its secrets are recognised by

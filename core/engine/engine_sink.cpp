@@ -10,9 +10,9 @@
 
 namespace sluice::core {
 
-EngineSink::EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,
-                       int attempt, std::vector<StreamTarget> targets, const JobOptions& options,
-                       std::function<bool()> cancelled)
+EngineSink::EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId,
+                       int64_t jobId, int attempt, std::vector<StreamTarget> targets,
+                       const JobOptions& options, std::function<bool()> cancelled)
     : m_store(store), m_destination(destination), m_log(log), m_connectionId(connectionId), m_jobId(jobId),
       m_attempt(attempt), m_options(options), m_cancelled(std::move(cancelled)),
       m_lastCancelCheck(std::chrono::steady_clock::now()) {
@@ -34,7 +34,8 @@ Status EngineSink::record(size_t stream, Row&& row) {
         return Error::internal("record for an unknown stream index");
     Buffer& b = m_streams[stream];
     if (b.complete)
-        return Error::transient("the source sent a record for stream `" + b.target.name + "` after completing it");
+        return Error::transient("the source sent a record for stream `" + b.target.name +
+                                "` after completing it");
     if (b.pendingState)
         SLUICE_TRY(flush({stream}, true));
     if (row.extractedAtMs == 0)
@@ -72,7 +73,16 @@ Status EngineSink::state(size_t stream, const std::string& stateJson) {
 }
 
 Status EngineSink::globalState(const std::string& sharedStateJson) {
-    m_pendingGlobal = sharedStateJson;
+    return connectionState(sharedStateJson, kGlobalState);
+}
+
+Status EngineSink::legacyState(const std::string& dataJson) {
+    return connectionState(dataJson, kLegacyState);
+}
+
+Status EngineSink::connectionState(const std::string& stateJson, const char* kind) {
+    m_pendingGlobal = stateJson;
+    m_pendingGlobalKind = kind;
     std::vector<size_t> all;
     for (size_t i = 0; i < m_streams.size(); ++i)
         all.push_back(i);
@@ -109,8 +119,8 @@ Status EngineSink::streamComplete(size_t stream) {
 }
 
 void EngineSink::log(LogLevel level, const std::string& message) {
-    const char* l = level == LogLevel::Error ? "ERROR"
-                    : level == LogLevel::Warn ? "WARN"
+    const char* l = level == LogLevel::Error   ? "ERROR"
+                    : level == LogLevel::Warn  ? "WARN"
                     : level == LogLevel::Debug ? "DEBUG"
                                                : "INFO";
     m_log.write(l, message, "source");
@@ -121,8 +131,8 @@ void EngineSink::estimate(size_t stream, int64_t records) {
         return;
     m_streams[stream].estimate = records;
     if (m_options.observer)
-        m_options.observer->streamProgress(m_jobId, m_streams[stream].target.name, m_streams[stream].committed,
-                                           records);
+        m_options.observer->streamProgress(m_jobId, m_streams[stream].target.name,
+                                           m_streams[stream].committed, records);
 }
 
 Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
@@ -188,7 +198,8 @@ Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& wri
         if (m_pendingGlobal) {
             auto prev = states.state(m_connectionId, "", "");
             const int64_t seq = prev.ok() && prev.value() ? prev.value()->seq + 1 : 1;
-            SLUICE_TRY(states.saveState(m_connectionId, "", "", StoredState{*m_pendingGlobal, 0, seq, {}}));
+            SLUICE_TRY(states.saveState(m_connectionId, "", "",
+                                        StoredState{*m_pendingGlobal, 0, seq, {}, m_pendingGlobalKind}));
         }
         if (total)
             SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));

@@ -25,17 +25,19 @@ public:
         size_t destIndex = 0; // index of the stream's plan in Destination::begin()
         std::string ns, name;
         int64_t generation = 0;
-        int64_t seq = 0;      // last checkpoint sequence; each new checkpoint takes seq + 1
+        int64_t seq = 0; // last checkpoint sequence; each new checkpoint takes seq + 1
         std::string lastState;
         std::vector<Column> columns; // what the rows' values are, in order (names for _airbyte_meta)
     };
 
-    EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId, int attempt,
-               std::vector<StreamTarget> targets, const JobOptions& options, std::function<bool()> cancelled);
+    EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,
+               int attempt, std::vector<StreamTarget> targets, const JobOptions& options,
+               std::function<bool()> cancelled);
 
     Status record(size_t stream, Row&& row) override;
     Status state(size_t stream, const std::string& stateJson) override;
     Status globalState(const std::string& sharedStateJson) override;
+    Status legacyState(const std::string& dataJson) override;
     Status streamComplete(size_t stream) override;
     void log(LogLevel level, const std::string& message) override;
     void estimate(size_t stream, int64_t records) override;
@@ -64,6 +66,8 @@ private:
     void recycle(std::vector<Row>& rows);
     Status afterCommit(const std::vector<std::pair<size_t, size_t>>& written);
     Status checkCancel();
+    // A connection-wide checkpoint (GLOBAL or LEGACY, see StoredState::kind): commits every buffered row.
+    Status connectionState(const std::string& stateJson, const char* kind);
 
     Store& m_store;
     Destination& m_destination;
@@ -77,6 +81,7 @@ private:
     std::vector<Row> m_spare; // never more than one flushed batch
     int64_t m_committedTotal = 0;
     std::optional<std::string> m_pendingGlobal;
+    std::string m_pendingGlobalKind;
     std::chrono::steady_clock::time_point m_lastCancelCheck;
 };
 

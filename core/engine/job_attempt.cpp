@@ -84,7 +84,8 @@ Status JobAttempt::collectTargets(Destination& dest, Targets& t) {
         t.reads.push_back({destIndex, p.config.ns, p.config.name, p.generation, at->seq, at->state,
                            p.resolved.stream.columns});
         t.readPlans.push_back(i);
-        t.request.streams.push_back({p.resolved, at->state});
+        // A refreshed or cleared stream starts over: it is left out of a LEGACY state passed back.
+        t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync});
     }
     return {};
 }
@@ -137,8 +138,10 @@ JobAttempt::Outcome JobAttempt::readStreams(Destination& dest, const Targets& t)
     JobRepository jobs(m_store.db());
     ReadRequest request = t.request;
     auto globalState = states.state(m_connection.id, "", "");
-    if (globalState.ok() && globalState.value())
+    if (globalState.ok() && globalState.value()) {
         request.globalStateJson = globalState.value()->stateJson;
+        request.globalStateIsLegacy = globalState.value()->kind == kLegacyState;
+    }
 
     auto source = makeSource(m_connection.source.type, m_connection.source.configJson);
     if (!source)

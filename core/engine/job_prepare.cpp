@@ -1,6 +1,7 @@
 // JobRunner's preparation of a job: the source is discovered once per job, each stream's schema is compared
 // with the one it was synced with, and the connection's schema-change policy decides (SPEC §6).
 #include "config/stream_resolution.h"
+#include "engine/airbyte_secrets.h"
 #include "engine/job_log.h"
 #include "engine/job_runner.h"
 #include "engine/schema_change.h"
@@ -26,6 +27,16 @@ std::vector<std::string> keyFieldsOf(const ResolvedStream& r) {
 
 Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, int64_t jobId,
                           JobLog& log) {
+    // An external connector's configuration is checked against its spec first; the keys it marks secret
+    // move into the secret store.
+    ConnectionConfig current = c;
+    auto learnt = learnSecretFields(current, [this, jobId] { return cancelled(jobId); });
+    if (!learnt)
+        return learnt.error();
+    if (*learnt) {
+        SLUICE_TRY(ConnectionRepository(m_store.db()).update(c.id, current));
+        log.info("the connector's spec marks secret keys; they are now kept in the secret store");
+    }
     auto source = makeSource(c.source.type, c.source.configJson);
     if (!source)
         return source.error();
@@ -36,7 +47,7 @@ Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& pl
     for (auto& p : plans)
         SLUICE_TRY(prepareStream(c, p, discovered.value(), log));
     if (c.settings.schemaChangePolicy == SchemaChangePolicy::PropagateFully)
-        SLUICE_TRY(propagateStreams(c, discovered.value(), log));
+        SLUICE_TRY(propagateStreams(current, discovered.value(), log));
     return {};
 }
 

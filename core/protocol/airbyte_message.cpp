@@ -347,6 +347,18 @@ Result<std::string> stateFileJson(const std::vector<StreamStateEntry>& streamSta
     return file.dump();
 }
 
+Result<std::string> legacyStateFileJson(const std::string& dataJson,
+                                        const std::vector<std::string>& dropKeys) {
+    auto data = parseStoredState(dataJson, "the legacy state");
+    if (!data)
+        return data.error();
+    // Older CDKs key `data` by stream name; a stream read from its start must not find its old cursor.
+    if (data->is_object())
+        for (const auto& k : dropKeys)
+            data->erase(k);
+    return data->dump();
+}
+
 std::string stateFileFromMessages(const std::vector<std::string>& stateMessagesJson) {
     // Passed back byte for byte: the engine never interprets a connector's state.
     std::string out = "[";

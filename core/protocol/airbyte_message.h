@@ -117,6 +117,12 @@ std::string configuredCatalogJson(const std::vector<ResolvedStream>& streams);
 Result<std::string> stateFileJson(const std::vector<StreamStateEntry>& streamStates,
                                   const std::string& sharedStateJson = {});
 
+// The `--state` file of a connector that wrote LEGACY states: the `data` object itself, as older CDKs read
+// it. Top-level keys named in `dropKeys` (streams read from their start) are left out when `data` is an
+// object; an Invalid error when the stored text is not JSON.
+Result<std::string> legacyStateFileJson(const std::string& dataJson,
+                                        const std::vector<std::string>& dropKeys);
+
 // The `--state` file from whole state messages kept as the connector emitted them (StateMessage::json).
 std::string stateFileFromMessages(const std::vector<std::string>& stateMessagesJson);
 

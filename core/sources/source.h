@@ -16,11 +16,15 @@ struct StreamReadSpec {
     ResolvedStream stream;
     std::string
         stateJson; // the stream's last stored state (Airbyte STREAM state's stream_state); empty: none
+    // The stream is read from its start (a refresh or a full refresh): a LEGACY state's entry of the same
+    // name is left out of what the source gets back.
+    bool fromStart = false;
 };
 
 struct ReadRequest {
     std::vector<StreamReadSpec> streams;
     std::string globalStateJson;        // for sources that keep GLOBAL state; empty: none
+    bool globalStateIsLegacy = false;   // globalStateJson is a LEGACY state's `data`, not a `shared_state`
     int64_t checkpointInterval = 10000; // emit a state at least every N records of a stream
 };
 
@@ -38,6 +42,12 @@ public:
     // GLOBAL state (for sources that track all streams together); per-stream states may come with it.
     virtual Status globalState(const std::string& sharedStateJson) {
         (void)sharedStateJson;
+        return {};
+    }
+    // A LEGACY state (older connectors): one opaque `data` object for the whole connection, covering
+    // everything emitted before it, to be passed back exactly so.
+    virtual Status legacyState(const std::string& dataJson) {
+        (void)dataJson;
         return {};
     }
     // The stream has been read to its end (its final state was emitted before).

@@ -128,6 +128,12 @@ CREATE TABLE settings (
         R"sql(
 INSERT OR IGNORE INTO settings (key, value) VALUES ('home_id', lower(hex(randomblob(16))));
 )sql",
+        // 5: what kind of state a connection-wide state is ('' GLOBAL, 'legacy' LEGACY), so it goes back to
+        // the
+        // connector in the shape the connector wrote it
+        R"sql(
+ALTER TABLE stream_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+)sql",
     };
     return list;
 }

@@ -42,6 +42,7 @@ public:
     std::vector<Rec> records;
     std::vector<std::pair<size_t, std::string>> states;
     std::vector<std::string> globals;
+    std::vector<std::string> legacy;
     std::vector<size_t> completed;
     std::vector<std::pair<LogLevel, std::string>> logs;
     std::map<size_t, int64_t> estimates;
@@ -60,6 +61,10 @@ public:
     }
     Status globalState(const std::string& shared) override {
         globals.push_back(shared);
+        return {};
+    }
+    Status legacyState(const std::string& data) override {
+        legacy.push_back(data);
         return {};
     }
     Status streamComplete(size_t stream) override {

@@ -135,13 +135,15 @@ private:
         case StateType::Stream:
             return streamState(s.stream);
         case StateType::Global:
-            // The shared part first: the per-stream states that follow belong to the same checkpoint.
-            SLUICE_TRY(m_sink.globalState(s.sharedStateJson));
+            // The per-stream parts first: the sink commits them with the shared part, as one checkpoint.
             for (const auto& e : s.streams)
                 SLUICE_TRY(streamState(e));
-            return {};
+            return m_sink.globalState(s.sharedStateJson);
         case StateType::Legacy:
-            return m_sink.globalState(s.legacyDataJson);
+            // One state for the whole connection: every stream has been checkpointed, even one that read
+            // nothing new (it must complete, not fail the job as never reached).
+            m_touched.assign(m_touched.size(), true);
+            return m_sink.legacyState(s.legacyDataJson);
         }
         return {};
     }
@@ -188,8 +190,19 @@ private:
     int64_t m_lineNo = 0; // stdout lines so far, for messages
 };
 
-// The --state file for the request; empty when there is nothing to resume from.
+// The --state file for the request, in the shape the connector wrote its states; empty when there is
+// nothing to resume from.
 Result<std::string> stateFileFor(const ReadRequest& request) {
+    if (request.globalStateIsLegacy && !request.globalStateJson.empty()) {
+        std::vector<std::string> fromStart;
+        for (const auto& s : request.streams)
+            if (s.fromStart)
+                fromStart.push_back(s.stream.stream.name);
+        auto file = legacyStateFileJson(request.globalStateJson, fromStart);
+        if (!file)
+            return Error::internal(file.error().message);
+        return *file;
+    }
     std::vector<StreamStateEntry> states;
     for (const auto& s : request.streams)
         if (!s.stateJson.empty())
@@ -205,8 +218,7 @@ Result<std::string> stateFileFor(const ReadRequest& request) {
 } // namespace
 
 Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
-    if (m_configError)
-        return *m_configError;
+    SLUICE_TRY(validateConfig(/*runSpec=*/false));
     RunDir dir;
     if (!dir.ok())
         return Error::internal("cannot create a private temporary folder for the connector");

@@ -1,10 +1,13 @@
 #include "sources/airbyte/airbyte_source.h"
 
+#include "connectors/spec_validation.h"
 #include "protocol/airbyte_message.h"
 #include "sources/airbyte/run_dir.h"
 #include "util/cancel_scope.h"
 #include "util/logging.h"
 
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -160,6 +163,57 @@ Error AirbyteSource::controlFailure(const std::string& verb, const ControlRun& r
     return Error::transient(msg);
 }
 
+Result<std::optional<std::string>> AirbyteSource::cachedSpec(bool runSpec) {
+    static std::mutex mutex;
+    static std::map<std::vector<std::string>, std::string> specs;
+    {
+        std::lock_guard lock(mutex);
+        if (auto it = specs.find(m_command); it != specs.end())
+            return std::optional<std::string>(it->second);
+    }
+    if (!runSpec)
+        return std::optional<std::string>();
+    auto run = runControl("spec", false);
+    if (!run)
+        return run.error();
+    if (!run->spec) {
+        // A home-made command may speak only check, discover and read: it runs, unchecked.
+        logger("source")->warn("connector `{}` printed no spec ({}); its configuration is not checked",
+                               commandLineForDisplay(m_command),
+                               controlFailure("spec", *run, "SPEC").message);
+        return std::optional<std::string>();
+    }
+    std::lock_guard lock(mutex);
+    specs[m_command] = *run->spec;
+    return std::optional<std::string>(*run->spec);
+}
+
+Status AirbyteSource::validateConfig(bool runSpec) {
+    if (m_configError)
+        return *m_configError;
+    if (m_validated)
+        return {};
+    auto spec = cachedSpec(runSpec);
+    if (!spec)
+        return spec.error();
+    if (!*spec && !runSpec)
+        return {};
+    if (*spec) {
+        const json schema = json::parse(**spec, nullptr, false);
+        json config = json::parse(m_connectorConfigJson);
+        SLUICE_TRY(validateAgainstSpec(schema, config, "source.config.config"));
+        m_connectorConfigJson = config.dump();
+        m_secretFields = specSecretPointers(schema, config);
+    }
+    m_validated = true;
+    return {};
+}
+
+Result<std::vector<std::string>> AirbyteSource::secretFields() {
+    SLUICE_TRY(validateConfig());
+    return m_secretFields;
+}
+
 Result<std::string> AirbyteSource::spec() {
     auto run = runControl("spec", false);
     if (!run)
@@ -170,6 +224,7 @@ Result<std::string> AirbyteSource::spec() {
 }
 
 Status AirbyteSource::check() {
+    SLUICE_TRY(validateConfig());
     auto run = runControl("check", true);
     if (!run)
         return run.error();
@@ -183,6 +238,7 @@ Status AirbyteSource::check() {
 }
 
 Result<std::vector<StreamInfo>> AirbyteSource::discover() {
+    SLUICE_TRY(validateConfig());
     auto run = runControl("discover", true);
     if (!run)
         return run.error();

@@ -34,6 +34,10 @@ public:
     // The connector's `connectionSpecification` (a JSON Schema) as JSON text.
     Result<std::string> spec();
 
+    // JSON pointers into `config` of the values the connector's spec marks `airbyte_secret` (runs `spec`
+    // once per process and command). Empty when the connector prints no spec.
+    Result<std::vector<std::string>> secretFields();
+
     // How long a stopped connector gets between SIGTERM and SIGKILL (default kConnectorKillGrace).
     void setKillGrace(std::chrono::milliseconds grace) { m_killGrace = grace; }
 
@@ -44,6 +48,12 @@ private:
     Error controlFailure(const std::string& verb, const ControlRun& run, const std::string& missing) const;
     // The error for a run that was stopped early (a limit, a cancel), naming the command and the setting.
     Error stoppedError(const std::string& verb, const ChildProcessExit& exit) const;
+    // Before check and discover: `config` checked against the connector's spec, its defaults filled in
+    // (once per instance). A connector that prints no spec is run unchecked, with a warning. A read only
+    // uses a spec already known (a job discovers first): it never runs an extra command.
+    Status validateConfig(bool runSpec = true);
+    // The spec of m_command, remembered per process; with !runSpec only what is remembered.
+    Result<std::optional<std::string>> cachedSpec(bool runSpec);
 
     std::vector<std::string> m_command;
     std::string m_connectorConfigJson; // never logged: it holds the connector's secrets
@@ -51,6 +61,8 @@ private:
     int m_heartbeatSeconds = kDefaultHeartbeatSeconds;
     std::chrono::milliseconds m_killGrace = kConnectorKillGrace;
     std::optional<Error> m_configError; // a configuration that cannot be used, reported by every call
+    bool m_validated = false;
+    std::vector<std::string> m_secretFields;
 };
 
 // The factory makeSource uses for type "airbyte"; a bad configuration surfaces as a Config error from the
