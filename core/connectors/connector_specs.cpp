@@ -1,5 +1,7 @@
 #include "connectors/connector_specs.h"
 
+#include "connectors/spec_validation.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -143,27 +145,6 @@ const std::map<std::string, SpecEntry>& specsFor(ConnectorRole role) {
     return role == ConnectorRole::Source ? sourceSpecs() : destinationSpecs();
 }
 
-// 3.0 is an integer; 1e30 is not one Sluice can hold, and converting it would be undefined behaviour.
-bool isWholeInt64(double d) {
-    return std::isfinite(d) && d > -9.2e18 && d < 9.2e18 && d == std::trunc(d);
-}
-
-bool matchesType(const json& v, const std::string& type) {
-    if (type == "string")
-        return v.is_string();
-    if (type == "integer")
-        return v.is_number_integer() || (v.is_number_float() && isWholeInt64(v.get<double>()));
-    if (type == "number")
-        return v.is_number();
-    if (type == "boolean")
-        return v.is_boolean();
-    if (type == "array")
-        return v.is_array();
-    if (type == "object")
-        return v.is_object();
-    return true;
-}
-
 Status validateObject(const json& schema, json& value, const std::string& where, const std::string& prefix) {
     if (!value.is_object())
         return Error::invalid(where + ": `" + prefix + "` must be an object, found " +
@@ -192,7 +173,7 @@ Status validateObject(const json& schema, json& value, const std::string& where,
         if (v.is_null())
             continue;
         const std::string type = ps.value("type", "");
-        if (!type.empty() && !matchesType(v, type))
+        if (!type.empty() && !jsonMatchesType(v, type))
             return Error::invalid(where + ": `" + path + "` must be " +
                                   (type == "integer" ? std::string("an integer") : "a " + type) + ", found " +
                                   describeJsonType(v));
@@ -216,7 +197,7 @@ Status validateObject(const json& schema, json& value, const std::string& where,
         if (type == "array" && ps.contains("items") && ps["items"].contains("type")) {
             const std::string itemType = ps["items"]["type"];
             for (size_t i = 0; i < v.size(); ++i)
-                if (!matchesType(v[i], itemType))
+                if (!jsonMatchesType(v[i], itemType))
                     return Error::invalid(where + ": `" + path + "[" + std::to_string(i) + "]` must be a " +
                                           itemType + ", found " + describeJsonType(v[i]));
         }
@@ -228,19 +209,6 @@ Status validateObject(const json& schema, json& value, const std::string& where,
         if (!value.contains(p.key()) && p->contains("default"))
             value[p.key()] = (*p)["default"];
     return {};
-}
-
-std::string escapePointer(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
 }
 
 void collectSecrets(const json& schema, const std::string& pointer, std::vector<std::string>& out) {
@@ -339,7 +307,7 @@ void collectByName(const json& node, const std::string& pointer, std::vector<std
     if (!node.is_object())
         return;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string ptr = pointer + "/" + escapePointer(it.key());
+        const std::string ptr = pointer + "/" + escapeJsonPointer(it.key());
         if (looksSecret(it.key()) && !it->is_null())
             out.push_back(ptr);
         else
@@ -361,7 +329,7 @@ std::vector<std::string> secretValuePointers(ConnectorRole role, const std::stri
         if (v.is_object()) {
             for (auto it = v.begin(); it != v.end(); ++it)
                 if (!it->is_null())
-                    out.push_back(ptr + "/" + escapePointer(it.key()));
+                    out.push_back(ptr + "/" + escapeJsonPointer(it.key()));
         } else {
             out.push_back(ptr);
         }

@@ -3,7 +3,6 @@
 #include "util/result.h"
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <vector>
 

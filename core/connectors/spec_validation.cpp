@@ -17,33 +17,6 @@ namespace {
 // An error message, or none: the branches of a oneOf are tried without failing.
 using Problem = std::optional<std::string>;
 
-bool isWhole(const json& v) {
-    if (v.is_number_integer())
-        return true;
-    if (!v.is_number_float())
-        return false;
-    const double d = v.get<double>();
-    return std::isfinite(d) && d == std::trunc(d);
-}
-
-bool matchesType(const json& v, const std::string& type) {
-    if (type == "string")
-        return v.is_string();
-    if (type == "integer")
-        return isWhole(v);
-    if (type == "number")
-        return v.is_number();
-    if (type == "boolean")
-        return v.is_boolean();
-    if (type == "array")
-        return v.is_array();
-    if (type == "object")
-        return v.is_object();
-    if (type == "null")
-        return v.is_null();
-    return true; // an unknown type name: not ours to refuse
-}
-
 std::string typeWord(const std::string& type) {
     if (type == "integer" || type == "array" || type == "object")
         return "an " + type;
@@ -93,7 +66,7 @@ Problem checkType(const json& schema, const json& value, const std::string& path
         return {};
     std::string expected;
     for (const auto& type : types) {
-        if (matchesType(value, type))
+        if (jsonMatchesType(value, type))
             return {};
         if (type == "null")
             continue; // "must be a string" reads better than "a string or null" for a value that is set
@@ -275,13 +248,6 @@ Problem check(const json& schema, json& value, const std::string& path) {
     return {};
 }
 
-std::string escapePointer(const std::string& key) {
-    std::string out;
-    for (char c : key)
-        out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-    return out;
-}
-
 void collectSecrets(const json& schema, const json& value, const std::string& pointer,
                     std::vector<std::string>& out) {
     if (!schema.is_object() || value.is_null())
@@ -293,7 +259,7 @@ void collectSecrets(const json& schema, const json& value, const std::string& po
     if (value.is_object() && schema.contains("properties") && schema["properties"].is_object())
         for (auto p = schema["properties"].begin(); p != schema["properties"].end(); ++p)
             if (value.contains(p.key()))
-                collectSecrets(*p, value[p.key()], pointer + "/" + escapePointer(p.key()), out);
+                collectSecrets(*p, value[p.key()], pointer + "/" + escapeJsonPointer(p.key()), out);
     if (value.is_array() && schema.contains("items"))
         for (size_t i = 0; i < value.size(); ++i)
             collectSecrets(schema["items"], value[i], pointer + "/" + std::to_string(i), out);
@@ -310,6 +276,36 @@ void collectSecrets(const json& schema, const json& value, const std::string& po
 }
 
 } // namespace
+
+bool jsonMatchesType(const json& v, const std::string& type) {
+    if (type == "string")
+        return v.is_string();
+    if (type == "integer") {
+        if (v.is_number_integer())
+            return true;
+        // 3.0 is an integer; 1e30 is not one Sluice can hold, and converting it would be undefined behaviour.
+        const double d = v.is_number_float() ? v.get<double>() : 0.5;
+        return std::isfinite(d) && d > -9.2e18 && d < 9.2e18 && d == std::trunc(d);
+    }
+    if (type == "number")
+        return v.is_number();
+    if (type == "boolean")
+        return v.is_boolean();
+    if (type == "array")
+        return v.is_array();
+    if (type == "object")
+        return v.is_object();
+    if (type == "null")
+        return v.is_null();
+    return true; // an unknown type name: not ours to refuse
+}
+
+std::string escapeJsonPointer(const std::string& key) {
+    std::string out;
+    for (char c : key)
+        out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    return out;
+}
 
 Status validateAgainstSpec(const json& spec, json& config, const std::string& prefix) {
     if (config.is_null())

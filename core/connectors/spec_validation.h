@@ -23,4 +23,9 @@ Status validateAgainstSpec(const nlohmann::json& spec, nlohmann::json& config, c
 // `oneOf` the branch the configuration matches decides; an object or array marked secret is one secret.
 std::vector<std::string> specSecretPointers(const nlohmann::json& spec, const nlohmann::json& config);
 
+// Whether `v` is of the JSON Schema type `type` ("integer": a whole number within int64; unknown: true).
+bool jsonMatchesType(const nlohmann::json& v, const std::string& type);
+// A key as one step of a JSON pointer (~ and / escaped).
+std::string escapeJsonPointer(const std::string& key);
+
 } // namespace sluice::core
