@@ -207,6 +207,15 @@ void registerSecretLeaves(const json& v) {
         registerSecret(v.dump());
 }
 
+// `relative` from `baseDir`, made canonical where the file system can say (a name too long, a loop of links:
+// the joined path as it is, and opening it later reports the problem with the file's name).
+std::string absoluteFrom(const std::string& baseDir, const fs::path& relative) {
+    const fs::path joined = fs::path(baseDir) / relative;
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(joined, ec);
+    return ec ? joined.lexically_normal().string() : canonical.string();
+}
+
 // Connection files name files relative to themselves; the store keeps absolute paths.
 void absolutizePaths(json& config, const std::string& type, const std::string& baseDir) {
     if (baseDir.empty())
@@ -214,18 +223,18 @@ void absolutizePaths(json& config, const std::string& type, const std::string& b
     if ((type == "file" || type == "sqlite") && config.contains("path") && config["path"].is_string()) {
         fs::path p = config["path"].get<std::string>();
         if (p.is_relative())
-            config["path"] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+            config["path"] = absoluteFrom(baseDir, p);
     }
     if (type == "http" && config.contains("ca_certificate") && config["ca_certificate"].is_string()) {
         fs::path p = config["ca_certificate"].get<std::string>();
         if (!p.empty() && p.is_relative())
-            config["ca_certificate"] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+            config["ca_certificate"] = absoluteFrom(baseDir, p);
     }
     if (type == "airbyte" && config.contains("command") && config["command"].is_array() &&
         !config["command"].empty() && config["command"][0].is_string()) {
         fs::path p = config["command"][0].get<std::string>();
         if (p.is_relative() && p.string().find('/') != std::string::npos)
-            config["command"][0] = fs::weakly_canonical(fs::path(baseDir) / p).string();
+            config["command"][0] = absoluteFrom(baseDir, p);
     }
 }
 
