@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev
   # desktop integration checks and headless screenshots
   desktop-file-utils appstream xvfb xauth
+  # the GUI smoke test under Xvfb: a window manager, keys and clicks, screenshots
+  openbox xdotool imagemagick x11-utils
   # packaging: the man page and the .deb's shared-library dependencies
   help2man dpkg-dev gzip
 )

@@ -114,6 +114,12 @@ QIcon statusIcon(const QString& status) {
     return dot(grey, true);
 }
 
+QString connectionStatusText(const QString& status, const QString& lastSync) {
+    if (status == QLatin1String("idle") && lastSync.isEmpty())
+        return QObject::tr("not synced yet");
+    return status;
+}
+
 QString sourceIconPath(const QString& type) {
     const QString path = QStringLiteral(":/icons/source-%1.svg").arg(type);
     return QFile::exists(path) ? path : QStringLiteral(":/icons/sluice.svg");

@@ -4,6 +4,7 @@
 #include "engine_bridge.h"
 #include "format.h"
 #include "models/connection_list_model.h"
+#include "models/stream_table_model.h"
 #include "resources.h"
 #include "util/logging.h"
 #include "widgets/app_log_dock.h"
@@ -30,9 +31,15 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace sluice::ui {
+
+namespace {
+// Relative times are shown to the second below a minute; every 5 s keeps them honest without churn.
+constexpr int kRelativeTimeRefreshMs = 5000;
+} // namespace
 
 MainWindow::MainWindow(EngineBridge* engine, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_model(new ConnectionListModel(this)),
@@ -49,6 +56,16 @@ MainWindow::MainWindow(EngineBridge* engine, QWidget* parent)
     connect(m_notifier, &TrayNotifier::notified, this,
             [this](const QString& text) { statusBar()->showMessage(text, 15000); });
     connectEngine();
+
+    // "last sync 51 s ago" moves on by itself, in the header and in the lists.
+    auto* clock = new QTimer(this);
+    clock->setObjectName(QStringLiteral("relativeTimes"));
+    connect(clock, &QTimer::timeout, this, [this] {
+        updateTitle();
+        m_model->refreshColumns(ConnectionListModel::LastSync, ConnectionListModel::NextRun);
+        m_streams->model()->refreshColumns(StreamTableModel::LastSync, StreamTableModel::LastSync);
+    });
+    clock->start(kRelativeTimeRefreshMs);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
@@ -70,6 +87,7 @@ void MainWindow::buildLayout() {
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(8, 8, 0, 8);
     m_filter = new QLineEdit;
+    m_filter->setObjectName(QStringLiteral("connectionFilter"));
     m_filter->setPlaceholderText(tr("Filter connections (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setAccessibleName(tr("Filter connections"));
@@ -206,6 +224,8 @@ void MainWindow::connectEngine() {
     connect(e, &core::Engine::jobProgress, this, [this](const sluice::core::JobProgress& p) {
         if (p.recordsEstimated > 0)
             m_model->setProgress(p.connectionId, double(p.recordsCommitted) / double(p.recordsEstimated));
+        if (p.connectionId == m_selectedId && p.connectionId == m_details.id)
+            m_streams->model()->setLiveProgress(p.streams);
     });
     connect(e, &core::Engine::jobFinished, this, &MainWindow::onJobFinished);
     connect(e, &core::Engine::jobRejected, this, [this](const sluice::core::JobRejected& r) {
@@ -310,6 +330,8 @@ void MainWindow::onConnectionLoaded(const sluice::core::ConnectionDetails& detai
 }
 
 void MainWindow::onJobFinished(const sluice::core::JobFinished& f) {
+    if (f.connectionId == m_selectedId)
+        m_streams->model()->setLiveProgress({}); // the reloaded connection brings the table's own counts
     const bool failed = f.status != QLatin1String("succeeded");
     QString text = tr("%1 of %2 %3 (job #%4)").arg(f.type, f.connectionName, f.status).arg(f.jobId);
     if (failed && !f.message.isEmpty())
@@ -327,7 +349,7 @@ void MainWindow::updateTitle() {
         m_title->clear();
         return;
     }
-    QString status = c->status;
+    QString status = connectionStatusText(c->status, c->lastSync);
     // The header says what happened in a line or two; the whole message is in its tooltip and the job's log.
     if (!c->statusMessage.isEmpty() && c->status != QLatin1String("running"))
         status += QStringLiteral(": ") + elided(c->statusMessage.section(QLatin1Char('\n'), 0, 0), 200);
@@ -355,6 +377,13 @@ void MainWindow::updateActions() {
 bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
     if (watched == m_connectionView && event->type() == QEvent::Resize)
         fitConnectionColumns();
+    // The filter has the focus at start, and a line edit takes Ctrl+E (end of line) for itself on Unix:
+    // Edit connection comes first, End still moves to the end.
+    if (watched == m_filter && event->type() == QEvent::ShortcutOverride &&
+        QKeySequence(static_cast<QKeyEvent*>(event)->keyCombination()) == m_editAction->shortcut()) {
+        event->ignore();
+        return true;
+    }
     if (watched == m_filter && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down) {
         m_connectionView->setFocus();

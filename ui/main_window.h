@@ -17,6 +17,9 @@ namespace sluice::ui {
 
 class ConnectionDialog;
 class ConnectionListModel;
+class ClearDialog;
+class GuideDialog;
+class ShortcutsDialog;
 class EngineBridge;
 class GenerationsPanel;
 class JobsPanel;
@@ -55,7 +58,11 @@ public:
     // The dialogs last opened (null once closed), for tests and automation.
     RefreshDialog* refreshDialog() const;
     ConnectionDialog* connectionDialog() const;
-    QMessageBox* clearConfirmation() const;
+    ClearDialog* clearConfirmation() const;
+    // Asked before a running job is cancelled (Cancel job / Keep running).
+    QMessageBox* cancelConfirmation() const;
+    GuideDialog* guide() const;
+    ShortcutsDialog* shortcuts() const;
     // Asked when another connection is selected while this one has unsaved edits (Save, Discard, Stay).
     QMessageBox* unsavedChangesPrompt() const;
 
@@ -75,6 +82,8 @@ public slots:
     void openRefreshDialog(const QStringList& streams = {}, const QString& preferred = {});
     void confirmClear(const QStringList& streams = {});
     void selectConnection(qint64 id);
+    // Help > User guide, at `section` (a README heading) when given.
+    void showGuide(const QString& section = {});
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -106,6 +115,7 @@ private:
     void updateTitle();
     const sluice::core::ConnectionSummary* selectedSummary() const;
     void showAbout();
+    void showShortcuts();
     void showPreferences();
 
     EngineBridge* m_engine;
@@ -138,7 +148,10 @@ private:
     QAction* m_clearAction = nullptr;
     QPointer<RefreshDialog> m_refreshDialog;
     QPointer<ConnectionDialog> m_connectionDialog;
-    QPointer<QMessageBox> m_clearBox;
+    QPointer<ClearDialog> m_clearBox;
+    QPointer<QMessageBox> m_cancelBox;
+    QPointer<GuideDialog> m_guide;
+    QPointer<ShortcutsDialog> m_shortcuts;
     qint64 m_selectedId = 0;
     qint64 m_demoId = 0; // the demo connection created at the first start, while its hint shows
     sluice::core::ConnectionDetails m_details;

@@ -1,5 +1,7 @@
 // The main window's actions: toolbar, menus and shortcuts, and what they open.
+#include "dialogs/clear_dialog.h"
 #include "dialogs/connection_dialog.h"
+#include "dialogs/help_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "dialogs/refresh_dialog.h"
 #include "engine/engine.h"
@@ -11,10 +13,12 @@
 #include "theme.h"
 #include "widgets/app_log_dock.h"
 #include "widgets/streams_panel.h"
+#include "widgets/views.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -47,7 +51,7 @@ void MainWindow::buildActions() {
     m_syncAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_syncAction->setToolTip(tr("Sync the selected connection now (F5)"));
     connect(m_syncAction, &QAction::triggered, this, &MainWindow::syncNow);
-    m_cancelAction = new QAction(themed("process-stop", QStyle::SP_MediaStop), tr("&Cancel job"), this);
+    m_cancelAction = new QAction(themed("process-stop", QStyle::SP_MediaStop), tr("&Cancel job…"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancelAction->setToolTip(
         tr("Stop the running job and its connector; what it committed stays (Ctrl+.)"));
@@ -57,7 +61,7 @@ void MainWindow::buildActions() {
     connect(m_refreshAction, &QAction::triggered, this, [this] { openRefreshDialog(); });
     m_clearAction = new QAction(themed("edit-clear", QStyle::SP_DialogDiscardButton), tr("C&lear…"), this);
     m_clearAction->setToolTip(tr("Remove the records and state of streams"));
-    connect(m_clearAction, &QAction::triggered, this, [this] { confirmClear(); });
+    connect(m_clearAction, &QAction::triggered, this, [this] { confirmClear(m_streams->selectedStreams()); });
 
     auto* fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(m_newAction);
@@ -97,6 +101,14 @@ void MainWindow::buildActions() {
     viewMenu->addAction(showLog);
 
     auto* helpMenu = menuBar()->addMenu(tr("&Help"));
+    auto* guide = helpMenu->addAction(tr("&User guide"), this, [this] { showGuide({}); });
+    guide->setShortcut(QKeySequence::HelpContents);
+    auto* sections = helpMenu->addMenu(tr("Guide &sections"));
+    for (const QString& title : GuideDialog::sections())
+        sections->addAction(title, this, [this, title] { showGuide(title); });
+    auto* keys = helpMenu->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+    helpMenu->addSeparator();
     helpMenu->addAction(tr("&About Sluice"), this, &MainWindow::showAbout);
 
     auto* toolbar = addToolBar(tr("Main"));
@@ -116,7 +128,7 @@ RefreshDialog* MainWindow::refreshDialog() const {
 ConnectionDialog* MainWindow::connectionDialog() const {
     return m_connectionDialog;
 }
-QMessageBox* MainWindow::clearConfirmation() const {
+ClearDialog* MainWindow::clearConfirmation() const {
     return m_clearBox;
 }
 
@@ -147,6 +159,7 @@ void MainWindow::deleteConnection() {
                                 QMessageBox::Cancel, this);
     box->setInformativeText(tr("The data already in the destination stays there."));
     auto* yes = box->addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel); // Enter keeps the connection, as it keeps the data in Clear
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::buttonClicked, this, [this, yes, id](QAbstractButton* b) {
         if (b == yes)
@@ -161,10 +174,40 @@ void MainWindow::syncNow() {
 }
 
 void MainWindow::cancelJob() {
-    if (!m_selectedId)
+    const auto* c = selectedSummary();
+    if (!c || m_cancelBox)
         return;
-    m_engine->engine()->cancelJob(m_selectedId);
-    statusBar()->showMessage(tr("Cancelling: the job and its connector stop within seconds…"), 5000);
+    const qint64 id = c->id;
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Cancel job"),
+                                tr("Cancel the running job of %1?").arg(elided(c->name, 60)),
+                                QMessageBox::NoButton, this);
+    box->setInformativeText(tr("What it has committed stays in the destination, and the next sync continues "
+                               "from its last checkpoint."));
+    auto* stop = box->addButton(tr("Cancel job"), QMessageBox::DestructiveRole);
+    auto* keep = box->addButton(tr("Keep running"), QMessageBox::RejectRole);
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [this, stop, id](QAbstractButton* b) {
+        if (b != stop)
+            return;
+        m_engine->engine()->cancelJob(id);
+        statusBar()->showMessage(tr("Cancelling: the job and its connector stop within seconds…"), 5000);
+    });
+    m_cancelBox = box;
+    box->open();
+}
+
+GuideDialog* MainWindow::guide() const {
+    return m_guide;
+}
+
+ShortcutsDialog* MainWindow::shortcuts() const {
+    return m_shortcuts;
+}
+
+QMessageBox* MainWindow::cancelConfirmation() const {
+    return m_cancelBox;
 }
 
 void MainWindow::openRefreshDialog(const QStringList& streams, const QString& preferred) {
@@ -179,31 +222,36 @@ void MainWindow::openRefreshDialog(const QStringList& streams, const QString& pr
 void MainWindow::confirmClear(const QStringList& streams) {
     if (!m_selectedId || m_details.id != m_selectedId)
         return;
-    QStringList lines;
-    QStringList names;
-    for (const auto& s : m_details.streams)
-        if (s.selected && (streams.isEmpty() || streams.contains(s.name))) {
-            names << s.name;
-            lines << tr("%1 (%2 rows now)").arg(s.name, formatCount(s.records));
-        }
-    if (names.isEmpty())
-        return;
     const qint64 id = m_selectedId;
-    auto* box = new QMessageBox(
-        QMessageBox::Warning, tr("Clear streams"),
-        tr("Clear removes every record and the state of: %1.").arg(lines.join(QStringLiteral(", "))),
-        QMessageBox::Cancel, this);
-    box->setInformativeText(
-        tr("This cannot be undone. The next sync imports the streams again from the start."));
-    auto* yes = box->addButton(tr("Clear"), QMessageBox::DestructiveRole);
-    box->setDefaultButton(QMessageBox::Cancel);
+    auto* box = new ClearDialog(m_details.streams, streams, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::buttonClicked, this, [this, yes, id, names](QAbstractButton* b) {
-        if (b == yes)
-            m_engine->engine()->startClear(id, names);
-    });
+    connect(box, &ClearDialog::clearConfirmed, this,
+            [this, id](const QStringList& names) { m_engine->engine()->startClear(id, names); });
     m_clearBox = box;
     box->open();
+}
+
+void MainWindow::showGuide(const QString& section) {
+    if (!m_guide) {
+        m_guide = new GuideDialog(this);
+        m_guide->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_guide->show();
+    m_guide->raise();
+    if (!section.isEmpty())
+        m_guide->showSection(section);
+}
+
+void MainWindow::showShortcuts() {
+    QList<QAction*> actions;
+    for (QAction* menu : menuBar()->actions())
+        if (menu->menu())
+            for (QAction* a : menu->menu()->actions())
+                actions << a;
+    auto* dialog = new ShortcutsDialog(actions, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_shortcuts = dialog;
+    dialog->open();
 }
 
 void MainWindow::showAbout() {

@@ -2,7 +2,9 @@
 
 namespace sluice::core {
 
-std::string_view toString(SyncMode m) { return m == SyncMode::Incremental ? "incremental" : "full_refresh"; }
+std::string_view toString(SyncMode m) {
+    return m == SyncMode::Incremental ? "incremental" : "full_refresh";
+}
 
 std::string_view toString(DestinationSyncMode m) {
     switch (m) {
@@ -39,11 +41,13 @@ std::optional<DestinationSyncMode> parseDestinationSyncMode(std::string_view s) 
 }
 
 bool StreamMode::isDedupe() const {
-    return destination == DestinationSyncMode::AppendDedup || destination == DestinationSyncMode::OverwriteDedup;
+    return destination == DestinationSyncMode::AppendDedup ||
+           destination == DestinationSyncMode::OverwriteDedup;
 }
 
 bool StreamMode::dropsOldGenerations() const {
-    return destination == DestinationSyncMode::Overwrite || destination == DestinationSyncMode::OverwriteDedup;
+    return destination == DestinationSyncMode::Overwrite ||
+           destination == DestinationSyncMode::OverwriteDedup;
 }
 
 std::string StreamMode::label() const {
@@ -137,7 +141,9 @@ std::string refreshUnavailableReason(const StreamMode& mode, RefreshKind kind) {
         return refreshLabel(kind) + " is not available for " + mode.label() +
                ": a full refresh already re-imports every record on each sync.";
     return refreshLabel(kind) + " is not available for " + mode.label() +
-           ": without a primary key, old records cannot be told apart from new ones, so they are never removed.";
+           ": it appends without deduplicating by primary key, so old records cannot be told apart from new "
+           "ones "
+           "and are never removed.";
 }
 
 } // namespace sluice::core

@@ -32,7 +32,7 @@ Inspecting:
   generations ID --stream NAME [--json]
                                        records per generation and stale records
   diff ID --stream NAME --from G --to G [--json]
-                                       records added, removed and changed between generations
+                                       records added, removed, changed and deleted between generations
 
 Options:
   --home DIR     where Sluice keeps its database and logs (default: $SLUICE_HOME,

@@ -233,38 +233,46 @@ int cmdDiff(Context& ctx) {
     auto d = dest.value()->diff(stream.value(), g1.value(), g2.value());
     if (!d)
         return ctx.fail(d.error());
-    json added = json::array(), removed = json::array(), changed = json::array();
+    json added = json::array(), removed = json::array(), deleted = json::array(), changed = json::array();
     for (const auto& r : d->added)
         added.push_back(rowToJson(r));
     for (const auto& r : d->removed)
         removed.push_back(rowToJson(r));
+    for (const auto& r : d->deleted)
+        deleted.push_back(rowToJson(r));
     for (const auto& ch : d->changed) {
         json fields = json::object();
         for (const auto& f : ch.fields)
             fields[f.field] = {{"from", valueToJson(f.from)}, {"to", valueToJson(f.to)}};
         changed.push_back({{"key", rowToJson(ch.key)}, {"fields", fields}});
     }
-    json doc = {
-        {"stream", stream->stream.name},
-        {"from", g1.value()},
-        {"to", g2.value()},
-        {"added", added},
-        {"removed", removed},
-        {"changed", changed},
-        {"summary", {{"added", added.size()}, {"removed", removed.size()}, {"changed", changed.size()}}}};
+    json doc = {{"stream", stream->stream.name},
+                {"from", g1.value()},
+                {"to", g2.value()},
+                {"added", added},
+                {"removed", removed},
+                {"changed", changed},
+                {"deleted", deleted},
+                {"summary",
+                 {{"added", added.size()},
+                  {"removed", removed.size()},
+                  {"changed", changed.size()},
+                  {"deleted", deleted.size()}}}};
     if (ctx.json()) {
         *ctx.out << printable(doc, 2) << "\n";
         return kExitOk;
     }
     *ctx.out << "stream " << stream->stream.name << ": generation " << g1.value() << " -> " << g2.value()
              << ": " << added.size() << " added, " << removed.size() << " removed, " << changed.size()
-             << " changed\n";
+             << " changed, " << deleted.size() << " deleted in the source\n";
     for (const auto& r : added)
         *ctx.out << "+ " << printable(r) << "\n";
     for (const auto& r : removed)
         *ctx.out << "- " << printable(r) << "\n";
     for (const auto& r : changed)
         *ctx.out << "~ " << printable(r["key"]) << " " << printable(r["fields"]) << "\n";
+    for (const auto& r : deleted)
+        *ctx.out << "x " << printable(r) << "\n";
     return kExitOk;
 }
 

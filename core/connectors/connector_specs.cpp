@@ -24,13 +24,13 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
   "type": "object", "title": "Demo generator", "required": [], "additionalProperties": false,
   "properties": {
     "count": {"type": "integer", "title": "Records per stream", "default": 1000, "minimum": 0},
-    "seed": {"type": "integer", "title": "Seed", "default": 0},
     "churn": {"type": "number", "title": "Churn between syncs", "default": 0.0, "minimum": 0, "maximum": 1},
-    "fail_after_records": {"type": "integer", "title": "Fail after records", "minimum": 0},
+    "seed": {"type": "integer", "title": "Seed", "default": 0},
+    "page_size": {"type": "integer", "title": "Page size", "default": 1000, "minimum": 1},
+    "delay_ms": {"type": "integer", "title": "Delay per page (ms)", "default": 0, "minimum": 0},
     "fail_probability": {"type": "number", "title": "Failure probability per page", "default": 0.0,
                          "minimum": 0, "maximum": 1},
-    "page_size": {"type": "integer", "title": "Page size", "default": 1000, "minimum": 1},
-    "delay_ms": {"type": "integer", "title": "Delay per page (ms)", "default": 0, "minimum": 0}
+    "fail_after_records": {"type": "integer", "title": "Fail after records", "minimum": 0}
   }})json"}},
         {"file", {"Files (CSV, JSONL)", R"json({
   "type": "object", "title": "Files", "required": ["path"], "additionalProperties": false,
@@ -257,11 +257,30 @@ std::string connectorDisplayName(ConnectorRole role, const std::string& type) {
     return it == specsFor(role).end() ? type : it->second.display;
 }
 
+namespace {
+// The specs above list their fields by meaning; JSON objects forget that order once parsed. Airbyte's
+// `order` annotation keeps it for forms (an `order` written in a spec wins).
+void annotateOrder(nlohmann::ordered_json& schema) {
+    if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object())
+        return;
+    int i = 0;
+    for (auto& [key, property] : schema["properties"].items()) {
+        (void)key;
+        if (property.is_object() && !property.contains("order"))
+            property["order"] = i;
+        ++i;
+        annotateOrder(property);
+    }
+}
+} // namespace
+
 std::string connectorSpecJson(ConnectorRole role, const std::string& type) {
     auto it = specsFor(role).find(type);
     if (it == specsFor(role).end())
         return "{}";
-    return json::parse(it->second.spec).dump();
+    auto spec = nlohmann::ordered_json::parse(it->second.spec);
+    annotateOrder(spec);
+    return spec.dump();
 }
 
 Status validateConnectorConfig(ConnectorRole role, const std::string& type, json& config,

@@ -70,7 +70,9 @@ struct GenerationAggregate {
 };
 
 struct GenerationDiff {
-    std::vector<RowData> added, removed;
+    // `deleted`: rows the source deleted softly (their `_ab_cdc_deleted_at` set in the later generation),
+    // as they are there; neither added nor changed.
+    std::vector<RowData> added, removed, deleted;
     std::vector<ChangedRow> changed;
 };
 

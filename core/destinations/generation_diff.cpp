@@ -20,8 +20,18 @@ GenerationDiff diffGenerations(const StreamInfo& stream, const std::vector<int>&
             r.emplace_back(stream.columns[i].name, v[i]);
         return r;
     };
+    const int cdc = stream.columnIndex("_ab_cdc_deleted_at");
+    auto isDeleted = [cdc](const std::vector<Value>& v) {
+        return cdc >= 0 && static_cast<size_t>(cdc) < v.size() && !v[static_cast<size_t>(cdc)].isNull();
+    };
     for (const auto& [key, v] : after) {
         auto it = before.find(key);
+        if (isDeleted(v)) {
+            // A tombstone: deleted now, unless it was deleted already (then nothing happened to it).
+            if (it == before.end() || !isDeleted(it->second))
+                out.deleted.push_back(rowData(v));
+            continue;
+        }
         if (it == before.end()) {
             out.added.push_back(rowData(v));
             continue;

@@ -112,6 +112,7 @@ DiffReport diffReport(Database& store, const ConnectionConfig& c, const QString&
     }
     out.added = rowSetOf(d->added);
     out.removed = rowSetOf(d->removed);
+    out.deleted = rowSetOf(d->deleted);
     for (const auto& ch : d->changed) {
         ChangedRowInfo info;
         info.key = keyText(ch.key);

@@ -139,13 +139,25 @@ void Engine::collectJobs() {
             bool allEstimated = !s.streams.empty();
             qint64 estimated = 0;
             for (const auto& st : s.streams) {
-                p.streams.push_back({q(st.stream), st.committed, st.estimate});
+                p.streams.push_back(
+                    {q(st.stream), st.committed, st.estimate, q(std::string(toString(st.phase)))});
                 p.recordsCommitted += st.committed;
-                allEstimated = allEstimated && st.estimate >= 0;
-                estimated += std::max<qint64>(st.estimate, st.committed);
+                // A finished stream's count is what it was: it needs no estimate.
+                const bool done = st.phase == StreamPhase::Done;
+                allEstimated = allEstimated && (done || st.estimate >= 0);
+                estimated += done ? st.committed : std::max<qint64>(st.estimate, st.committed);
+                p.streamsWaiting += st.phase == StreamPhase::Waiting;
+                if (st.phase == StreamPhase::Running && p.currentStream.isEmpty()) {
+                    p.currentStream = q(st.stream);
+                    if (st.estimate >= 0)
+                        p.streamSecondsLeft = std::max<qint64>(0, st.estimate - st.committed);
+                }
             }
             const double seconds = (QDateTime::currentMSecsSinceEpoch() - r.startedMs) / 1000.0;
             p.recordsPerSecond = seconds > 0 ? p.recordsCommitted / seconds : 0;
+            p.streamSecondsLeft = p.streamSecondsLeft >= 0 && p.recordsPerSecond > 0
+                                      ? p.streamSecondsLeft / p.recordsPerSecond
+                                      : -1;
             if (allEstimated) {
                 p.recordsEstimated = estimated;
                 r.progress = estimated > 0 ? double(p.recordsCommitted) / double(estimated) : -1;

@@ -21,6 +21,18 @@ EngineSink::EngineSink(Store& store, Destination& destination, JobLog& log, int6
         b.target = std::move(t);
         m_streams.push_back(std::move(b));
     }
+    for (const auto& b : m_streams)
+        announce(b, StreamPhase::Waiting);
+}
+
+void EngineSink::announce(const Buffer& b, StreamPhase phase) {
+    if (m_options.observer)
+        m_options.observer->streamPhase(m_jobId, b.target.name, phase);
+}
+
+void EngineSink::markRunning(Buffer& b) {
+    b.running = true;
+    announce(b, StreamPhase::Running);
 }
 
 Status EngineSink::checkCancel() {
@@ -36,6 +48,8 @@ Status EngineSink::record(size_t stream, Row&& row) {
     if (b.complete)
         return Error::transient("the source sent a record for stream `" + b.target.name +
                                 "` after completing it");
+    if (!b.running) [[unlikely]]
+        markRunning(b);
     if (b.pendingState)
         SLUICE_TRY(flush({stream}, true));
     if (row.extractedAtMs == 0)
@@ -115,6 +129,7 @@ Status EngineSink::streamComplete(size_t stream) {
     b.complete = true;
     faultPoint("after-stream-complete");
     SLUICE_TRY(afterCommit({{stream, n}}));
+    announce(b, StreamPhase::Done);
     return {};
 }
 
@@ -130,6 +145,8 @@ void EngineSink::estimate(size_t stream, int64_t records) {
     if (stream >= m_streams.size())
         return;
     m_streams[stream].estimate = records;
+    if (!m_streams[stream].running)
+        markRunning(m_streams[stream]);
     if (m_options.observer)
         m_options.observer->streamProgress(m_jobId, m_streams[stream].target.name,
                                            m_streams[stream].committed, records);

@@ -56,9 +56,13 @@ private:
         std::optional<std::string> pendingState;
         size_t coveredRows = 0; // rows[0, coveredRows) are covered by pendingState
         bool complete = false;
+        bool running = false; // announced running to the observer
         int64_t committed = 0;
         int64_t estimate = -1;
     };
+
+    void announce(const Buffer& b, StreamPhase phase);
+    void markRunning(Buffer& b);
 
     Status flush(const std::vector<size_t>& streams, bool onlyCovered);
     // Keeps written rows for reuse: record() hands one back to the source, whose next row then fills

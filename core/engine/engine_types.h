@@ -107,6 +107,7 @@ struct StreamProgress {
     QString stream;
     qint64 committed = 0;
     qint64 estimate = -1; // -1 when the source gives none
+    QString phase;        // waiting, running, done
 };
 
 // A running job, a few times a second.
@@ -117,7 +118,11 @@ struct JobProgress {
     qint64 recordsCommitted = 0;
     qint64 recordsEstimated = -1;
     double recordsPerSecond = 0;
-    double secondsLeft = -1; // -1 when unknown
+    double secondsLeft = -1; // the whole job; -1 unless every stream has an estimate
+    // The stream being read when the job's end is not known yet: its time left, and streams after it.
+    QString currentStream;
+    double streamSecondsLeft = -1;
+    int streamsWaiting = 0;
 };
 
 struct JobFinished {
@@ -185,8 +190,8 @@ struct DiffReport {
     qint64 connectionId = 0;
     QString stream;
     qint64 from = 0, to = 0;
-    QStringList keyColumns; // the primary key the rows are matched by
-    RowSet added, removed;
+    QStringList keyColumns;         // the primary key the rows are matched by
+    RowSet added, removed, deleted; // deleted: soft deletes (_ab_cdc_deleted_at set in `to`)
     QVector<ChangedRowInfo> changed;
     QString error;
 };

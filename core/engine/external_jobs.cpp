@@ -34,7 +34,8 @@ Result<JobProgress> ExternalJobs::progressOf(Database& store, qint64 jobId, cons
     if (!attempts->empty())
         p.recordsCommitted = attempts->back().recordsCommitted;
     for (const auto& s : streams.value())
-        p.streams.push_back({q(s.name), s.recordsCommitted, -1});
+        p.streams.push_back({q(s.name), s.recordsCommitted, -1,
+                             s.status == JobStreamStatus::Succeeded ? QStringLiteral("done") : QString()});
     const double seconds = (QDateTime::currentMSecsSinceEpoch() - f.startedMs) / 1000.0;
     p.recordsPerSecond = seconds > 0 ? p.recordsCommitted / seconds : 0;
     return p;

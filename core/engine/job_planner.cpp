@@ -19,6 +19,18 @@ std::string_view toString(JobType t) {
     return "sync";
 }
 
+std::string_view toString(StreamPhase p) {
+    switch (p) {
+    case StreamPhase::Waiting:
+        return "waiting";
+    case StreamPhase::Running:
+        return "running";
+    case StreamPhase::Done:
+        return "done";
+    }
+    return "waiting";
+}
+
 Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, const JobRequest& r) {
     std::vector<std::string> targets;
     if (r.type == JobType::Sync)
@@ -132,8 +144,7 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
                 p.generation = *current.value();
             } else {
                 p.generation = 0;
-                SLUICE_TRY(
-                    states.addGeneration(c.id, s.ns, s.name, 0, jobId, std::string(toText(p.action))));
+                SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, 0, jobId, std::string(toText(p.action))));
             }
         }
         plans.push_back(std::move(p));

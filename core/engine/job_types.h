@@ -41,6 +41,11 @@ struct JobOutcome {
     Error error;                          // when not succeeded
 };
 
+// Where a stream of a running job is: announced waiting when the attempt begins, running from its first
+// record or estimate, done once the source completed it and its last rows are committed.
+enum class StreamPhase { Waiting, Running, Done };
+std::string_view toString(StreamPhase p);
+
 // Live progress of a running job, for the GUI. Called on the job's thread.
 class JobObserver {
 public:
@@ -52,6 +57,9 @@ public:
     virtual void streamProgress(int64_t jobId, const std::string& stream, int64_t committed,
                                 int64_t estimate) {
         (void)jobId, (void)stream, (void)committed, (void)estimate;
+    }
+    virtual void streamPhase(int64_t jobId, const std::string& stream, StreamPhase phase) {
+        (void)jobId, (void)stream, (void)phase;
     }
 };
 

@@ -33,17 +33,31 @@ public:
         (void)jobId;
         std::lock_guard lock(m_worker.m_mutex);
         m_worker.m_progressChanged = true;
-        for (auto& s : m_worker.m_streams)
-            if (s.stream == stream) {
-                s.committed = committed;
-                if (estimate >= 0)
-                    s.estimate = estimate;
-                return;
-            }
-        m_worker.m_streams.push_back({stream, committed, estimate});
+        StreamCount& s = entry(stream);
+        s.committed = committed;
+        if (estimate >= 0)
+            s.estimate = estimate;
+    }
+    void streamPhase(int64_t jobId, const std::string& stream, StreamPhase phase) override {
+        (void)jobId;
+        std::lock_guard lock(m_worker.m_mutex);
+        m_worker.m_progressChanged = true;
+        StreamCount& s = entry(stream);
+        s.phase = phase;
+        if (phase == StreamPhase::Waiting)
+            s.committed = 0; // a new attempt counts its own records
     }
 
 private:
+    // The stream's count, created in the order streams are announced (m_mutex held).
+    StreamCount& entry(const std::string& stream) {
+        for (auto& s : m_worker.m_streams)
+            if (s.stream == stream)
+                return s;
+        m_worker.m_streams.push_back({stream, 0, -1, StreamPhase::Waiting});
+        return m_worker.m_streams.back();
+    }
+
     JobWorker& m_worker;
 };
 

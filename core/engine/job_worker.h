@@ -24,6 +24,7 @@ public:
         std::string stream;
         int64_t committed = 0;
         int64_t estimate = -1;
+        StreamPhase phase = StreamPhase::Waiting;
     };
     struct Line {
         int64_t jobId = 0;

@@ -53,6 +53,37 @@ ConfiguredStreamConfig configOf(const StreamRow& row) {
         c.primaryKey = keyOf(row.configuredKey);
     return c;
 }
+
+// The engine's rule, said in the streams table's terms (its Cursor and Primary key columns) rather than
+// the connection file's keys: the table is where the user fixes it.
+QString inTableTerms(const StreamInfo& info, const ConfiguredStreamConfig& c,
+                     const std::string& engineMessage) {
+    const QString stream = q(c.name);
+    if (c.mode.needsCursor() && !info.sourceDefinedCursor) {
+        const FieldPath cursor = c.cursorField.empty() ? info.defaultCursorField : c.cursorField;
+        if (cursor.empty())
+            return QStringLiteral("%1: choose a cursor in the Cursor column. Incremental sync reads the "
+                                  "records whose cursor is past the last sync's, and the source names none.")
+                .arg(stream);
+        if (cursor.size() != 1 || info.columnIndex(cursor[0]) < 0)
+            return QStringLiteral("%1: `%2` is not a column of this stream: choose the cursor in the Cursor "
+                                  "column.")
+                .arg(stream, pathText(cursor));
+    }
+    if (c.mode.needsPrimaryKey() && info.sourceDefinedPrimaryKey.empty()) {
+        if (c.primaryKey.empty())
+            return QStringLiteral("%1: choose a primary key in the Primary key column. %2 keeps one record "
+                                  "per key, and the source names none.")
+                .arg(stream, q(c.mode.label()));
+        for (const auto& p : c.primaryKey)
+            if (p.size() != 1 || info.columnIndex(p[0]) < 0)
+                return QStringLiteral(
+                           "%1: `%2` is not a column of this stream: choose the primary key in the "
+                           "Primary key column.")
+                    .arg(stream, pathText(p));
+    }
+    return q(engineMessage);
+}
 } // namespace
 
 StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const ConfiguredStreamConfig& config) {
@@ -112,7 +143,7 @@ QString validateStreamChoice(const StreamRow& row) {
     if (!info)
         return q(info.error().message);
     auto resolved = resolveStream(info.value(), config);
-    return resolved ? QString() : q(resolved.error().message);
+    return resolved ? QString() : inTableTerms(info.value(), config, resolved.error().message);
 }
 
 QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>& rows, QString* error) {

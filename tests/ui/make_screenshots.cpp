@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
     settle(2500);
     shoot(out, "job_history");
     h.window->cancelJob();
+    waitFor([&] { return h.window->cancelConfirmation() != nullptr; });
+    test::clickButton(h.window->cancelConfirmation(), "Cancel job");
     waitFor([&] { return idle(h); });
 
     h.waitForConnection("demo");

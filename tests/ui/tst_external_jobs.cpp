@@ -6,6 +6,7 @@
 
 #include <QLabel>
 #include <QProcess>
+#include <QPushButton>
 
 using namespace sluice;
 using test::GuiHarness;
@@ -56,6 +57,9 @@ private slots:
         // Cancel in the window stops the CLI's job; the list shows it cancelled, with what it had committed.
         QTRY_VERIFY(h.window->cancelAction()->isEnabled());
         h.window->cancelAction()->trigger();
+        QTRY_VERIFY(h.window->cancelConfirmation());
+        QCOMPARE(h.window->cancelConfirmation()->defaultButton()->text(), QString("Keep running"));
+        QVERIFY(test::clickButton(h.window->cancelConfirmation(), "Cancel job"));
         QVERIFY(sync->waitForFinished(15000));
         QCOMPARE(sync->exitCode(), 1); // a cancelled job is not a success
         QTRY_COMPARE_WITH_TIMEOUT(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("cancelled"),

@@ -40,6 +40,11 @@ private slots:
         m.setConnections({a, b});
         QCOMPARE(m.rowCount(), 2);
         m.setConnections({a, b}); // same ids: updated in place
+        // Idle before any sync is not the green "idle" of a connection whose last job succeeded.
+        QCOMPARE(m.index(0, ui::ConnectionListModel::Status).data().toString(), QString("not synced yet"));
+        a.lastSync = "2026-12-01T10:00:00.000Z";
+        m.setConnections({a, b});
+        QCOMPARE(m.index(0, ui::ConnectionListModel::Status).data().toString(), QString("idle"));
         m.setProgress(2, 0.5);
         QCOMPARE(m.index(1, ui::ConnectionListModel::Status).data().toString(), QString("running 50%"));
         QCOMPARE(m.index(1, ui::ConnectionListModel::Route).data(Qt::ToolTipRole).toString(),
@@ -47,6 +52,36 @@ private slots:
         m.setConnections({b});
         QCOMPARE(m.rowCount(), 1);
         m.setConnections({});
+    }
+
+    // Airbyte's fixed lines stay in the log as they are; the job view says them as sentences.
+    void logSentences() {
+        QCOMPARE(ui::readableLogMessage("Number of Resumed Full Refresh Streams: {0}"),
+                 QString("No full refresh to resume: refreshed streams are read from the start."));
+        QCOMPARE(ui::readableLogMessage("Number of Resumed Full Refresh Streams: {2}"),
+                 QString("2 full refreshes resume from their last checkpoint."));
+        QCOMPARE(ui::readableLogMessage(" Resumed stream name: users namespace: null"),
+                 QString("Stream users resumes its full refresh."));
+        QCOMPARE(ui::readableLogMessage("stream `users` completed"), QString("stream `users` completed"));
+        ui::LogModel log;
+        log.setRows(
+            {{1, 1, "2026-12-01T10:00:00.000Z", "INFO", "Number of Resumed Full Refresh Streams: {1}"}});
+        QCOMPARE(log.index(0, ui::LogModel::Message).data().toString(),
+                 QString("1 full refresh resumes from its last checkpoint."));
+        QVERIFY(log.index(0, ui::LogModel::Message).data(Qt::ToolTipRole).toString().contains("{1}"));
+        QVERIFY(log.text().contains("Number of Resumed Full Refresh Streams: {1}")); // copied as logged
+    }
+
+    // A soft delete (the tombstone's _ab_cdc_deleted_at set) is a deletion in the diff, not a change.
+    void diffOfASoftDelete() {
+        core::DiffReport d;
+        d.keyColumns = {"id"};
+        d.deleted.columns = {"id", "name", "_ab_cdc_deleted_at"};
+        d.deleted.rows = {{"7", "Ann", "2026-12-01T10:00:00Z"}};
+        const core::RowSet rows = ui::diffRows(d);
+        QCOMPARE(rows.rows.size(), 1);
+        QCOMPARE(rows.rows[0], (QStringList{"deleted in the source", "id=7", "_ab_cdc_deleted_at", "",
+                                            "2026-12-01T10:00:00Z"}));
     }
 
     void streams() {

@@ -1,6 +1,7 @@
 // The refresh dialog on streams of each mode enables exactly the options of the matrix (SPEC §4); confirming
 // a retain refresh makes a second generation, seen in the generation inspector with its chart, aggregate,
 // diff and stale rows; Clear asks "This cannot be undone".
+#include "dialogs/clear_dialog.h"
 #include "dialogs/refresh_dialog.h"
 #include "models/generation_models.h"
 #include "models/refresh_choice_model.h"
@@ -148,11 +149,42 @@ private slots:
         QVERIFY(h.waitForConnection("c"));
         h.window->clearAction()->trigger();
         QTRY_VERIFY(h.window->clearConfirmation());
-        QVERIFY(h.window->clearConfirmation()->informativeText().contains("This cannot be undone"));
-        QVERIFY(test::clickButton(h.window->clearConfirmation(), "Clear"));
+        ui::ClearDialog* d = h.window->clearConfirmation();
+        QVERIFY(d->warning()->text().contains("This cannot be undone"));
+        QCOMPARE(d->tickedStreams(), QStringList{"users"});
+        QVERIFY(d->cancelButton()->isDefault()); // Enter keeps the data
+        QTest::mouseClick(d->clearButton(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("users", ui::StreamTableModel::Status), QString("succeeded"),
                                   20000);
         QCOMPARE(h.streamCell("users", ui::StreamTableModel::Records), QString("0"));
+        QCOMPARE(h.streamCell("users", ui::StreamTableModel::Generation), QString("1"));
+    }
+
+    // Clear… clears the streams the user ticks, not always every stream.
+    void clearOnlyTheTickedStreams() {
+        GuiHarness h([](const QString& home) {
+            test::createConnection(home, QStringLiteral(R"({"name": "two", "source": {"type": "demo",
+                "config": {"count": 50}}, "destination": {"type": "sqlite", "config": {"path": "%1/two.sqlite"}},
+                "streams": [{"name": "users", "sync_mode": "full_refresh", "destination_sync_mode": "append"},
+                            {"name": "products", "sync_mode": "full_refresh", "destination_sync_mode": "append"}]})")
+                                             .arg(home));
+        });
+        QVERIFY(h.waitForConnection("two"));
+        QVERIFY(h.syncUsersTo("1"));
+        QCOMPARE(h.streamCell("products", ui::StreamTableModel::Records), QString("50"));
+        h.window->clearAction()->trigger();
+        QTRY_VERIFY(h.window->clearConfirmation());
+        ui::ClearDialog* d = h.window->clearConfirmation();
+        QCOMPARE(d->tickedStreams(), (QStringList{"users", "products"})); // nothing chosen in the table: all
+        d->tick({"products"});
+        QCOMPARE(d->clearButton()->text(), QString("Clear 1 stream"));
+        d->tick({});
+        QVERIFY(!d->clearButton()->isEnabled());
+        d->tick({"products"});
+        QTest::mouseClick(d->clearButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("products", ui::StreamTableModel::Records), QString("0"),
+                                  20000);
+        QCOMPARE(h.streamCell("users", ui::StreamTableModel::Records), QString("50"));
         QCOMPARE(h.streamCell("users", ui::StreamTableModel::Generation), QString("1"));
     }
 };

@@ -120,6 +120,9 @@ private slots:
         QTRY_VERIFY(h.window->jobsPanel()->progressSummary()->text().contains("records/s"));
         QVERIFY(!h.window->syncAction()->isEnabled());
         h.window->cancelAction()->trigger();
+        QTRY_VERIFY(h.window->cancelConfirmation());
+        QCOMPARE(h.window->cancelConfirmation()->defaultButton()->text(), QString("Keep running"));
+        QVERIFY(test::clickButton(h.window->cancelConfirmation(), "Cancel job"));
         auto* jobs = h.window->jobsPanel();
         QTRY_COMPARE_WITH_TIMEOUT(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("cancelled"),
                                   10000);

@@ -1,12 +1,12 @@
 // A connector that hangs in check never freezes the window: the check is a task of the engine that the
 // dialog and the status bar show, with a Cancel that stops the connector.
 #include "dialogs/connection_dialog.h"
+#include "stall_monitor.h"
 #include "ui_harness.h"
 #include "widgets/task_busy_bar.h"
 
 #include <QLabel>
 #include <QPushButton>
-#include <QTimer>
 
 using namespace sluice;
 using test::GuiHarness;
@@ -26,19 +26,6 @@ qint64 connectorPid(const QString& home) {
     return test::pidInFile(home + "/connector.pid");
 }
 
-// The longest pause between ticks of a 10 ms timer over `ms`: how long the event loop stood still.
-qint64 longestStall(int ms) {
-    QTimer ticker;
-    QElapsedTimer since, total;
-    qint64 longest = 0;
-    QObject::connect(&ticker, &QTimer::timeout, [&] { longest = std::max(longest, since.restart()); });
-    ticker.start(10);
-    since.start();
-    total.start();
-    while (total.elapsed() < ms)
-        QTest::qWait(ms - int(total.elapsed()));
-    return std::max(longest, since.elapsed());
-}
 } // namespace
 
 class TestTaskCancel : public QObject {
@@ -64,7 +51,7 @@ private slots:
         QTRY_VERIFY(h.window->taskBar()->isVisible());
         QCOMPARE(h.window->taskBar()->label()->text(), QStringLiteral("Testing connection\u2026"));
 
-        const qint64 stall = longestStall(1000);
+        const qint64 stall = test::longestStall(1000);
         qInfo("with a connector hanging in check, the GUI's event loop stalled at most %lld ms", stall);
         QVERIFY2(stall < kMaxGapMs, qPrintable(QStringLiteral("the event loop stalled %1 ms").arg(stall)));
         // The window still gets the engine's answers: reloading the list shows the connection.

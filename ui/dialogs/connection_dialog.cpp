@@ -21,6 +21,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QTableView>
@@ -69,7 +70,7 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
                      (t.kind == core::TaskKind::Check || t.kind == core::TaskKind::Discover);
           },
           0)),
-      m_checkResult(new QLabel), m_message(new QLabel) {
+      m_checkResult(new QLabel), m_message(new QLabel), m_schema(new QLabel) {
     setWindowTitle(existing ? tr("Edit connection %1").arg(existing->name) : tr("New connection"));
     m_name->setAccessibleName(tr("Connection name"));
     m_name->setPlaceholderText(tr("e.g. sales"));
@@ -103,6 +104,10 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
     auto* streamsBox = new QGroupBox(tr("Streams"));
     auto* streamsLayout = new QVBoxLayout(streamsBox);
     streamsLayout->addWidget(m_streamView);
+    m_schema->setWordWrap(true);
+    m_schema->setTextFormat(Qt::RichText);
+    m_schema->setAccessibleName(tr("Columns of the selected stream"));
+    streamsLayout->addWidget(m_schema);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
     buttons->addButton(m_save, QDialogButtonBox::AcceptRole);
     auto* layout = new QVBoxLayout(this);
@@ -121,6 +126,10 @@ ConnectionDialog::ConnectionDialog(EngineBridge* engine, const sluice::core::Con
     connect(m_sourceForm, &SpecForm::changed, this, &ConnectionDialog::updateState);
     connect(m_destinationForm, &SpecForm::changed, this, &ConnectionDialog::updateState);
     connect(m_streams, &StreamTableModel::editsChanged, this, &ConnectionDialog::updateState);
+    connect(m_streams, &StreamTableModel::editsChanged, this, &ConnectionDialog::updateSchemaPreview);
+    connect(m_streamView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ConnectionDialog::updateSchemaPreview);
+    connect(m_streams, &QAbstractItemModel::modelReset, this, &ConnectionDialog::updateSchemaPreview);
     connect(m_test, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
     connect(m_discover, &QPushButton::clicked, this, &ConnectionDialog::discover);
     connect(m_save, &QPushButton::clicked, this, &ConnectionDialog::save);
@@ -219,6 +228,10 @@ void ConnectionDialog::onChecked(const sluice::core::CheckResult& r) {
     };
     m_checkResult->setText(line(r.sourceOk, tr("Source"), r.sourceMessage) + QStringLiteral("<br>") +
                            line(r.destinationOk, tr("Destination"), r.destinationMessage));
+    const bool passed = r.sourceOk && r.destinationOk;
+    m_failedTestJson = passed ? QString() : connectionJson();
+    m_failedTestMessage =
+        !r.sourceOk ? tr("Source: %1").arg(r.sourceMessage) : tr("Destination: %1").arg(r.destinationMessage);
 }
 
 void ConnectionDialog::discover() {
@@ -243,6 +256,45 @@ void ConnectionDialog::onDiscovered(const sluice::core::DiscoverResult& r) {
     updateState();
 }
 
+// What the destination table of the chosen stream will hold: its columns with their types, and which is
+// the cursor and the key, before anything is saved or synced.
+void ConnectionDialog::updateSchemaPreview() {
+    const int row = m_streamView->currentIndex().isValid() ? m_streamView->currentIndex().row() : 0;
+    const sluice::core::StreamRow* s = m_streams->rowAt(row);
+    if (!s) {
+        m_schema->setText(tr("Discover the streams to see their columns here."));
+        return;
+    }
+    const QJsonObject props = QJsonDocument::fromJson(s->schemaJson.toUtf8())
+                                  .object()
+                                  .value("json_schema")
+                                  .toObject()
+                                  .value("properties")
+                                  .toObject();
+    QStringList columns;
+    for (const QString& c : s->columns) {
+        QStringList types;
+        const QJsonValue t = props.value(c).toObject().value("type");
+        for (const QJsonValue& v : t.isArray() ? t.toArray() : QJsonArray{t})
+            if (v.isString() && v.toString() != QLatin1String("null"))
+                types << v.toString();
+        QStringList notes;
+        if (!types.isEmpty())
+            notes << types.join(QLatin1Char('/'));
+        if (c == s->cursor)
+            notes << tr("cursor");
+        if (s->primaryKey.contains(c))
+            notes << tr("primary key");
+        columns << (notes.isEmpty()
+                        ? c.toHtmlEscaped()
+                        : QStringLiteral("<b>%1</b> (%2)").arg(c.toHtmlEscaped(), notes.join(", ")));
+    }
+    m_schema->setText(
+        columns.isEmpty()
+            ? tr("Columns of %1: known after Discover streams.").arg(s->name.toHtmlEscaped())
+            : tr("Columns of %1: %2").arg(s->name.toHtmlEscaped(), columns.join(QStringLiteral(", "))));
+}
+
 void ConnectionDialog::updateState() {
     QStringList problems;
     const QString name = m_name->text().trimmed();
@@ -259,9 +311,33 @@ void ConnectionDialog::updateState() {
     m_save->setEnabled(problems.isEmpty());
 }
 
+QMessageBox* ConnectionDialog::saveAnywayPrompt() const {
+    return m_saveAnyway;
+}
+
 void ConnectionDialog::save() {
     if (!m_save->isEnabled())
         return;
+    // A connection that just failed its test is saved only when the user means it (a server down for now).
+    if (!m_failedTestJson.isEmpty() && m_failedTestJson == connectionJson()) {
+        auto* box =
+            new QMessageBox(QMessageBox::Warning, tr("Save connection"),
+                            tr("Test connection failed for these settings."), QMessageBox::Cancel, this);
+        box->setInformativeText(m_failedTestMessage + QStringLiteral("\n\n") +
+                                tr("Its syncs will fail until this is fixed. Save it anyway?"));
+        auto* anyway = box->addButton(tr("Save anyway"), QMessageBox::AcceptRole);
+        box->setDefaultButton(QMessageBox::Cancel);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::buttonClicked, this, [this, anyway](QAbstractButton* b) {
+            if (b != anyway)
+                return;
+            m_failedTestJson.clear();
+            save();
+        });
+        m_saveAnyway = box;
+        box->open();
+        return;
+    }
     QStringList schemas;
     for (const auto& s : m_streams->rows())
         if (!s.schemaJson.isEmpty())

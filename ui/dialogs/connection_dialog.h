@@ -4,6 +4,9 @@
 #include "engine/task_types.h"
 
 #include <QDialog>
+#include <QPointer>
+
+class QMessageBox;
 
 class QComboBox;
 class QLabel;
@@ -40,6 +43,10 @@ public:
     QPushButton* testButton() const { return m_test; }
     QPushButton* discoverButton() const { return m_discover; }
     QPushButton* saveButton() const { return m_save; }
+    // Asked when Save is pressed right after Test connection failed (the settings unchanged since).
+    QMessageBox* saveAnywayPrompt() const;
+    // The columns (types, cursor, key) of the stream selected in the table.
+    QLabel* schemaPreview() const { return m_schema; }
     QLabel* checkResult() const { return m_checkResult; }
     // Shows the running check or discover with its Cancel button.
     TaskBusyBar* busyIndicator() const { return m_busy; }
@@ -61,6 +68,7 @@ private:
     void onTaskEnded(const sluice::core::TaskInfo& task);
     void setBusy(const QString& what);
     void updateState();
+    void updateSchemaPreview();
 
     EngineBridge* m_engine;
     qint64 m_id = 0;
@@ -78,7 +86,11 @@ private:
     TaskBusyBar* m_busy;
     QLabel* m_checkResult;
     QLabel* m_message;
+    QLabel* m_schema;
     int m_token = 0;
+    QString m_failedTestJson; // the connection as tested when the test failed; empty once passed
+    QString m_failedTestMessage;
+    QPointer<QMessageBox> m_saveAnyway;
     qint64 m_savedId = 0;
 };
 

@@ -74,10 +74,15 @@ PreferencesDialog::PreferencesDialog(const QString& currentHome, QWidget* parent
         qMax(0, m_logLevel->findData(settings.value(kLogLevel, QStringLiteral("info")))));
     m_logLevel->setAccessibleName(tr("Log level"));
 
-    auto* note = new QLabel(tr("A new home folder is used from the next start of Sluice (or pass --home)."));
+    // The option stays whole on one line: a wrap inside "--home" would read as a dash and "-home".
+    auto* note = new QLabel(tr("A new home folder is used from the next start of Sluice, or start it with "
+                               "<span style='white-space:nowrap'><code>sluice --home DIR</code></span>."));
+    note->setTextFormat(Qt::RichText);
     note->setWordWrap(true);
+    auto* homeLabel = new QLabel(tr("&Home folder"));
+    homeLabel->setBuddy(m_home);
     auto* form = new QFormLayout;
-    form->addRow(tr("&Home folder"), homeRow);
+    form->addRow(homeLabel, homeRow);
     form->addRow(QString(), note);
     form->addRow(tr("&Theme"), m_theme);
     form->addRow(tr("&Log level"), m_logLevel);

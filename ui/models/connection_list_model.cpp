@@ -53,7 +53,7 @@ QVariant ConnectionListModel::cell(const sluice::core::ConnectionSummary& c, int
         case Status:
             if (running && c.progress >= 0)
                 return tr("running %1%").arg(qRound(c.progress * 100));
-            return c.status;
+            return connectionStatusText(c.status, c.lastSync);
         case LastSync:
             return formatRelative(c.lastSync);
         case NextRun:
@@ -69,7 +69,7 @@ QVariant ConnectionListModel::cell(const sluice::core::ConnectionSummary& c, int
         case Route:
             return tr("%1 \u2192 %2").arg(c.sourceType, c.destinationType);
         case Status:
-            return c.statusMessage.isEmpty() ? c.status : c.statusMessage;
+            return c.statusMessage.isEmpty() ? connectionStatusText(c.status, c.lastSync) : c.statusMessage;
         case LastSync:
             return c.lastSync.isEmpty() ? tr("Never synced") : formatTime(c.lastSync);
         case NextRun:
@@ -81,7 +81,7 @@ QVariant ConnectionListModel::cell(const sluice::core::ConnectionSummary& c, int
         if (column == Route)
             return routeIcon(c.sourceType, c.destinationType);
         if (column == Status)
-            return statusIcon(c.status);
+            return statusIcon(connectionStatusText(c.status, c.lastSync));
     }
     if (role == Qt::AccessibleTextRole && column == Route)
         return tr("%1 to %2").arg(c.sourceType, c.destinationType);

@@ -136,6 +136,10 @@ sluice::core::RowSet diffRows(const sluice::core::DiffReport& diff) {
     for (const auto& c : diff.changed)
         for (int i = 0; i < c.fields.size(); ++i)
             out.rows.push_back({QObject::tr("changed"), c.key, c.fields[i], c.from.value(i), c.to.value(i)});
+    const int deletedAt = diff.deleted.columns.indexOf(QStringLiteral("_ab_cdc_deleted_at"));
+    for (const auto& r : diff.deleted.rows)
+        out.rows.push_back({QObject::tr("deleted in the source"), keyOf(diff.deleted, r),
+                            QStringLiteral("_ab_cdc_deleted_at"), QString(), r.value(deletedAt)});
     return out;
 }
 

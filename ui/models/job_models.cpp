@@ -3,6 +3,7 @@
 #include "format.h"
 
 #include <QFontDatabase>
+#include <QRegularExpression>
 
 namespace sluice::ui {
 
@@ -80,14 +81,24 @@ void JobProgressModel::update(const QVector<sluice::core::StreamProgress>& strea
 }
 
 QVariant JobProgressModel::cell(const sluice::core::StreamProgress& s, int column, int role) const {
-    const int percent = s.estimate > 0 ? int(qMin<qint64>(100, s.committed * 100 / s.estimate)) : -1;
+    const bool done = s.phase == QLatin1String("done");
+    const bool waiting = s.phase == QLatin1String("waiting");
+    // A finished stream is complete whatever was expected, also when there was nothing new to read.
+    const int percent = done              ? 100
+                        : s.estimate > 0  ? int(qMin<qint64>(99, s.committed * 100 / s.estimate))
+                        : s.estimate == 0 ? 0
+                                          : -1;
     if (role == ProgressRole)
-        return percent;
+        return waiting ? -1 : percent;
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Stream:
             return s.stream;
         case Progress:
+            if (done)
+                return s.committed == 0 ? tr("done, nothing new") : tr("done");
+            if (waiting)
+                return tr("waiting");
             return percent >= 0 ? QStringLiteral("%1%").arg(percent) : tr("running");
         case Committed:
             return formatCount(s.committed);
@@ -132,6 +143,28 @@ QVariant AttemptListModel::cell(const sluice::core::AttemptInfo& a, int column, 
 
 LogModel::LogModel(QObject* parent) : TableModel({tr("Time"), tr("Level"), tr("Message")}, parent) {}
 
+// Airbyte's own lines stay in the log word for word (tools grep for them); the job view says them as
+// sentences, with the original in the tooltip.
+QString readableLogMessage(const QString& message) {
+    static const QRegularExpression resumedCount(
+        QStringLiteral(R"(^Number of Resumed Full Refresh Streams: \{(\d+)\}$)"));
+    static const QRegularExpression resumedStream(
+        QStringLiteral(R"(^\s*Resumed stream name: (.+) namespace: (\S+)$)"));
+    if (const auto m = resumedCount.match(message); m.hasMatch()) {
+        const int n = m.captured(1).toInt();
+        if (n == 0)
+            return QObject::tr("No full refresh to resume: refreshed streams are read from the start.");
+        return n == 1 ? QObject::tr("1 full refresh resumes from its last checkpoint.")
+                      : QObject::tr("%1 full refreshes resume from their last checkpoint.").arg(n);
+    }
+    if (const auto m = resumedStream.match(message); m.hasMatch())
+        return m.captured(2) == QLatin1String("null")
+                   ? QObject::tr("Stream %1 resumes its full refresh.").arg(m.captured(1))
+                   : QObject::tr("Stream %1 (namespace %2) resumes its full refresh.")
+                         .arg(m.captured(1), m.captured(2));
+    return message;
+}
+
 QVariant LogModel::cell(const sluice::core::LogEntry& l, int column, int role) const {
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (column) {
@@ -139,8 +172,12 @@ QVariant LogModel::cell(const sluice::core::LogEntry& l, int column, int role) c
             return formatTime(l.ts).mid(11); // the day is the job's
         case Level:
             return l.level;
-        case Message:
-            return l.message;
+        case Message: {
+            const QString readable = readableLogMessage(l.message);
+            if (role == Qt::ToolTipRole && readable != l.message)
+                return tr("%1\n\nIn the log: %2").arg(readable, l.message);
+            return readable;
+        }
         }
     }
     if (role == Qt::DecorationRole && column == Level) {

@@ -43,6 +43,10 @@ protected:
 };
 
 // A job's log: the stored lines, then live lines as they come.
+// A log line as the job view says it: Airbyte's fixed lines ("Number of Resumed Full Refresh Streams: {1}")
+// as sentences, every other line as it is.
+QString readableLogMessage(const QString& message);
+
 class LogModel : public TableModel<sluice::core::LogEntry> {
     Q_OBJECT
 public:

@@ -60,6 +60,31 @@ void StreamTableModel::mergeStatus(const QVector<StreamRow>& streams) {
     }
 }
 
+void StreamTableModel::setLiveProgress(const QVector<sluice::core::StreamProgress>& streams) {
+    if (streams.isEmpty() && m_live.isEmpty())
+        return;
+    m_live.clear();
+    for (const auto& s : streams)
+        m_live.insert(s.stream, s);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, kFirstStatusColumn), index(rowCount() - 1, ColumnCount - 1));
+}
+
+const sluice::core::StreamProgress* StreamTableModel::live(const StreamRow& r) const {
+    const auto it = m_live.constFind(r.name);
+    return it == m_live.constEnd() ? nullptr : &it.value();
+}
+
+QString StreamTableModel::liveStatus(const sluice::core::StreamProgress& p) const {
+    if (p.phase == QLatin1String("waiting"))
+        return tr("waiting");
+    if (p.phase == QLatin1String("done"))
+        return p.committed == 0 ? tr("done, nothing new") : tr("done");
+    if (p.estimate > 0)
+        return tr("syncing %1%").arg(qMin<qint64>(99, p.committed * 100 / p.estimate));
+    return tr("syncing");
+}
+
 bool StreamTableModel::cursorEditable(const StreamRow& r) const {
     return !r.cursorSourceDefined && usesCursor(r.mode);
 }
@@ -139,10 +164,14 @@ QVariant StreamTableModel::text(const StreamRow& r, int column, bool edit) const
     case PrimaryKey:
         return keyText(r, edit);
     case Status:
+        if (const auto* p = live(r); p && m_showStatus)
+            return liveStatus(*p);
         return m_showStatus ? r.status : QString();
     case LastSync:
         return m_showStatus ? formatRelative(r.lastSync) : QString();
     case Records:
+        if (const auto* p = live(r); p && m_showStatus && p->phase != QLatin1String("waiting"))
+            return QStringLiteral("+") + formatCount(p->committed);
         return m_showStatus ? formatCount(r.records) : QString();
     case Generation:
         return m_showStatus && r.generation >= 0 ? QString::number(r.generation) : QStringLiteral("—");
@@ -184,6 +213,11 @@ QVariant StreamTableModel::toolTip(const StreamRow& r, int column) const {
         if (r.keySourceDefined)
             return tr("The source defines the primary key of this stream; it cannot be changed.");
         return {};
+    case Records:
+        if (const auto* p = live(r); p && p->phase != QLatin1String("waiting"))
+            return tr("%1 records committed by the running job; the table had %2 before it")
+                .arg(formatCount(p->committed), formatCount(r.records));
+        return {};
     case Status:
         return r.statusMessage.isEmpty() ? QVariant() : r.statusMessage;
     case LastSync:
@@ -196,7 +230,7 @@ QVariant StreamTableModel::decoration(const StreamRow& r, int column) const {
     if (column == Stream && !sluice::core::validateStreamChoice(r).isEmpty())
         return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
     if (column == Status && m_showStatus)
-        return statusIcon(r.status);
+        return statusIcon(live(r) ? QStringLiteral("running") : r.status);
     return {};
 }
 

@@ -3,6 +3,8 @@
 #include "engine/engine_types.h"
 #include "models/table_model.h"
 
+#include <QHash>
+
 namespace sluice::ui {
 
 // The streams of one connection: selection, mode, cursor and primary key are editable; status, last sync,
@@ -23,6 +25,10 @@ public:
     void setStreams(const QVector<sluice::core::StreamRow>& streams);
     // Fresh facts from the engine (status, records, ...) that keep the user's pending edits.
     void mergeStatus(const QVector<sluice::core::StreamRow>& streams);
+    // The running job's progress per stream (empty: none runs). Records and Status show what the job has
+    // committed so far, the same numbers as the Jobs tab, until the engine's facts after the job replace
+    // them.
+    void setLiveProgress(const QVector<sluice::core::StreamProgress>& streams);
     // Whether the table shows the engine's columns (the connection editor shows only the choices).
     void setShowStatus(bool show) { m_showStatus = show; }
     bool showsStatus() const { return m_showStatus; }
@@ -55,7 +61,11 @@ private:
     bool cursorEditable(const sluice::core::StreamRow& row) const;
     bool keyEditable(const sluice::core::StreamRow& row) const;
 
+    const sluice::core::StreamProgress* live(const sluice::core::StreamRow& row) const;
+    QString liveStatus(const sluice::core::StreamProgress& p) const;
+
     QVector<sluice::core::StreamRow> m_original;
+    QHash<QString, sluice::core::StreamProgress> m_live;
     bool m_showStatus = true;
 };
 

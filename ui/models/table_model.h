@@ -54,6 +54,12 @@ public:
         m_rows[row] = std::move(value);
         emit dataChanged(index(row, 0), index(row, columnCount() - 1));
     }
+    // Cells whose text depends on the time ("3 min ago") are asked again.
+    void refreshColumns(int first, int last) {
+        if (!m_rows.isEmpty())
+            emit dataChanged(index(0, first), index(static_cast<int>(m_rows.size()) - 1, last),
+                             {Qt::DisplayRole, Qt::ToolTipRole});
+    }
     const QVector<Row>& rows() const { return m_rows; }
     const Row* rowAt(int row) const { return row >= 0 && row < m_rows.size() ? &m_rows[row] : nullptr; }
     const QStringList& headers() const { return m_headers; }

@@ -18,6 +18,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
@@ -150,7 +151,9 @@ QWidget* GenerationsPanel::buildDiffTab() {
     auto* layout = new QVBoxLayout(w);
     layout->addLayout(bar);
     layout->addWidget(m_diffSummary);
-    layout->addWidget(makeTableView(m_diff, tr("Differences between generations")), 1);
+    m_diffView = makeTableView(m_diff, tr("Differences between generations"), false);
+    m_diffView->setTextElideMode(Qt::ElideRight);
+    layout->addWidget(m_diffView, 1);
     return w;
 }
 
@@ -223,6 +226,17 @@ void GenerationsPanel::reload() {
         updateChart();
         return;
     }
+    // Another stream's (or connection's) answers must not stay on screen as if they were this one's.
+    if (m_shownConnection != m_connectionId || m_shownStream != stream()) {
+        m_shownConnection = m_connectionId;
+        m_shownStream = stream();
+        m_diff->setRowSet({});
+        m_diffSummary->setText(tr("Pick two generations: rows are matched by primary key."));
+        m_stale->setRowSet({});
+        m_staleSummary->clear();
+        m_aggregate->setRows({});
+        m_aggregateMessage->clear();
+    }
     m_engine->engine()->loadGenerations(m_connectionId, stream());
     runAggregate();
 }
@@ -237,11 +251,18 @@ void GenerationsPanel::onGenerations(const sluice::core::GenerationsReport& r) {
         m_header->setText(tr("Not synced yet: sync the connection to create the first generation."));
     else
         m_header->setText(tr("Current generation: %1").arg(r.currentGeneration));
-    m_staleSummary->setText(
-        r.staleCount
-            ? tr("%n row(s) whose key was not seen in the current generation: deleted in the source.",
-                 nullptr, int(r.staleCount))
-            : tr("No stale rows: every key in the destination was seen in the current generation."));
+    if (r.currentGeneration < 0 || !r.error.isEmpty())
+        m_staleSummary->setText(tr("No rows to compare yet: the stream has not been synced."));
+    else if (r.staleCount == 1)
+        m_staleSummary->setText(tr("1 row whose key was not seen in the current generation: deleted in the "
+                                   "source."));
+    else if (r.staleCount)
+        m_staleSummary->setText(
+            tr("%1 rows whose key was not seen in the current generation: deleted in the source.")
+                .arg(formatCount(r.staleCount)));
+    else
+        m_staleSummary->setText(
+            tr("No stale rows: every key in the destination was seen in the current generation."));
     m_stale->setRowSet(r.staleRows);
     m_export->setEnabled(!r.staleRows.rows.isEmpty());
 
@@ -292,6 +313,14 @@ void GenerationsPanel::updateChart() {
         categories << QString::number(g.generation);
         max = qMax(max, qMax(g.rowsWritten, g.rowsVisible));
     }
+    if (categories.isEmpty()) {
+        // No generation yet: no axes with made-up numbers, just the words.
+        delete written;
+        delete visible;
+        m_chart->setTitle(tr("Rows per generation: nothing synced yet"));
+        return;
+    }
+    m_chart->setTitle(tr("Rows per generation"));
     auto* series = new QBarSeries;
     series->append(written);
     series->append(visible);
@@ -300,9 +329,15 @@ void GenerationsPanel::updateChart() {
     x->append(categories);
     x->setTitleText(tr("Generation"));
     auto* y = new QValueAxis;
-    y->setRange(0, max > 0 ? double(max) * 1.1 : 1.0);
     y->setLabelFormat(QStringLiteral("%d"));
-    y->applyNiceNumbers(); // 0, 250, 500, ... rather than 0, 315, 630
+    if (max < 5) {
+        // Whole rows only: a nice range of 0..1 would label its ticks 0, 0, 0, 1.
+        y->setRange(0, double(max + 1));
+        y->setTickCount(int(max) + 2);
+    } else {
+        y->setRange(0, double(max) * 1.1);
+        y->applyNiceNumbers(); // 0, 250, 500, ... rather than 0, 315, 630
+    }
     for (auto* axis : {static_cast<QAbstractAxis*>(x), static_cast<QAbstractAxis*>(y)}) {
         axis->setLabelsColor(palette().color(QPalette::Text));
         axis->setTitleBrush(palette().text());
@@ -327,10 +362,13 @@ void GenerationsPanel::onAggregate(const sluice::core::AggregateReport& r) {
         return;
     m_aggregate->setRows(r.rows);
     m_aggregate->setColumnName(r.column);
-    m_aggregateMessage->setText(r.error.isEmpty()
-                                    ? tr("Over every stored version of the stream's rows (the history "
-                                         "of a dedupe stream).")
-                                    : r.error);
+    bool dedupe = false;
+    for (const auto& s : m_streams)
+        dedupe = dedupe || (s.name == r.stream && s.mode.endsWith(QLatin1String("Dedupe")));
+    m_aggregateMessage->setText(!r.error.isEmpty() ? r.error
+                                : dedupe ? tr("Over every stored version of the stream's rows: the history "
+                                              "a dedupe stream keeps, older versions of a key included.")
+                                         : tr("Over the stream's rows of each generation."));
 }
 
 void GenerationsPanel::runDiff() {
@@ -349,13 +387,20 @@ void GenerationsPanel::onDiff(const sluice::core::DiffReport& r) {
         m_diff->setRowSet({});
         return;
     }
-    m_diffSummary->setText(tr("Generation %1 \u2192 %2: %3 added, %4 removed, %5 changed")
-                               .arg(r.from)
-                               .arg(r.to)
-                               .arg(r.added.rows.size())
-                               .arg(r.removed.rows.size())
-                               .arg(r.changed.size()));
+    QString summary = tr("Generation %1 \u2192 %2: %3 added, %4 removed, %5 changed")
+                          .arg(r.from)
+                          .arg(r.to)
+                          .arg(r.added.rows.size())
+                          .arg(r.removed.rows.size())
+                          .arg(r.changed.size());
+    if (!r.deleted.rows.isEmpty())
+        summary += tr(", %1 deleted in the source").arg(r.deleted.rows.size());
+    m_diffSummary->setText(summary);
     m_diff->setRowSet(diffRows(r));
+    // Before and After share what the key columns leave: a whole removed row never pushes After away.
+    auto* header = m_diffView->horizontalHeader();
+    for (int c = 3; c < m_diff->columnCount(); ++c)
+        header->setSectionResizeMode(c, QHeaderView::Stretch);
 }
 
 // A question the user cancelled gets no answer: say so where the answer would have been.

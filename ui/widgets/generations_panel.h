@@ -72,6 +72,8 @@ private:
 
     EngineBridge* m_engine;
     qint64 m_connectionId = 0;
+    qint64 m_shownConnection = 0; // whose answers the tabs show
+    QString m_shownStream;
     QVector<sluice::core::StreamRow> m_streams;
     GenerationModel* m_generations;
     AggregateModel* m_aggregate;
@@ -88,6 +90,7 @@ private:
     QComboBox* m_from;
     QComboBox* m_to;
     QLabel* m_diffSummary;
+    QTableView* m_diffView = nullptr;
     QLabel* m_staleSummary;
     QPushButton* m_export;
     TaskBusyBar* m_busy;

@@ -226,6 +226,12 @@ void JobsPanel::onProgress(const sluice::core::JobProgress& p) {
                        .arg(formatCount(p.recordsCommitted), formatNumber(qRound(p.recordsPerSecond)));
     if (p.secondsLeft >= 0)
         text += tr(" · about %1 left").arg(formatSeconds(p.secondsLeft));
+    else if (p.streamSecondsLeft >= 0 && p.streamsWaiting > 0)
+        text += p.streamsWaiting == 1 ? tr(" · about %1 left in %2, then 1 more stream")
+                                            .arg(formatSeconds(p.streamSecondsLeft), p.currentStream)
+                                      : tr(" · about %1 left in %2, then %3 more streams")
+                                            .arg(formatSeconds(p.streamSecondsLeft), p.currentStream)
+                                            .arg(p.streamsWaiting);
     m_summary->setText(text);
 }
 

@@ -13,6 +13,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QToolButton>
+#include <algorithm>
+#include <limits>
 
 namespace sluice::ui {
 
@@ -96,9 +98,16 @@ void SpecForm::setSpec(const QString& specJson, bool pickSaveFile) {
     QStringList required;
     for (const auto& r : spec.value("required").toArray())
         required << r.toString();
-    // JSON objects come with their keys sorted: required fields first reads better than the alphabet alone.
+    // Airbyte's `order` first (the built-in specs carry their written order in it); fields without one
+    // after, required ones first: JSON objects come with their keys sorted, which says nothing of meaning.
     QStringList order = props.keys();
-    std::stable_sort(order.begin(), order.end(), [&required](const QString& a, const QString& b) {
+    auto rank = [&props](const QString& key) {
+        const QJsonValue o = props.value(key).toObject().value("order");
+        return o.isDouble() ? o.toInt() : std::numeric_limits<int>::max();
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const QString& a, const QString& b) {
+        if (rank(a) != rank(b))
+            return rank(a) < rank(b);
         return required.contains(a) > required.contains(b);
     });
     for (const auto& key : order) {

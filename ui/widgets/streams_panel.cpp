@@ -68,6 +68,7 @@ StreamsPanel::StreamsPanel(EngineBridge* engine, QWidget* parent)
 
 void StreamsPanel::clear() {
     m_details = {};
+    m_model->setLiveProgress({});
     m_model->setStreams({});
     updateState();
 }
@@ -75,6 +76,8 @@ void StreamsPanel::clear() {
 void StreamsPanel::setDetails(const sluice::core::ConnectionDetails& details) {
     const bool same = details.id == m_details.id;
     m_details = details;
+    if (!same || !details.runningJobId)
+        m_model->setLiveProgress({}); // the engine's counts after the job are the truth
     if (same)
         m_model->mergeStatus(details.streams);
     else
