@@ -1,6 +1,7 @@
 // Regenerates docs/screenshots: drives the real window through each screen on a throwaway home and grabs
 // the whole screen. Not a test; run it under Xvfb:
-//   xvfb-run -a -s "-screen 0 1280x800x24" build/tests/sluice_screenshots docs/screenshots
+//   xvfb-run -a -s "-screen 0 1280x800x24" build/dev/tests/sluice_screenshots docs/screenshots/light-1280x800 light
+// (with openbox running for window frames; "dark" as the second argument for the dark theme).
 #include "dialogs/connection_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "dialogs/refresh_dialog.h"

@@ -57,7 +57,8 @@ private slots:
                     ->index(cursor.row(), ui::StreamTableModel::Stream)
                     .data(Qt::ToolTipRole)
                     .toString()
-                    .contains("not a top-level field"));
+                    .contains("`no_such_field` is not a column of this stream: choose the cursor in the "
+                              "Cursor column"));
         QVERIFY(!panel->saveButton()->isEnabled());
 
         // A valid one can be saved, and since the stream was synced with another cursor, a refresh is

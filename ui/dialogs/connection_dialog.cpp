@@ -279,7 +279,9 @@ void ConnectionDialog::updateSchemaPreview() {
             if (v.isString() && v.toString() != QLatin1String("null"))
                 types << v.toString();
         QStringList notes;
-        if (!types.isEmpty())
+        if (types.size() > 2)
+            notes << tr("any JSON"); // a column the schema leaves open
+        else if (!types.isEmpty())
             notes << types.join(QLatin1Char('/'));
         if (c == s->cursor)
             notes << tr("cursor");
