@@ -7,6 +7,7 @@
 #include "util/logging.h"
 
 #include <QElapsedTimer>
+#include <QUrl>
 #include <QtTest>
 
 using namespace sluice::core;
@@ -237,6 +238,42 @@ private slots:
                 QCOMPARE(r.headers.value(header.toStdString(), ""), value.toStdString());
         }
         QCOMPARE(seen[0].headers.value("accept-encoding", "").empty(), false); // gzip, deflate offered
+    }
+
+    // libcurl keeps only Authorization from another host: an API key in a custom header went along with a
+    // redirect to anywhere. Now no configured header leaves the configured host; the same host keeps them.
+    void headersDoNotFollowARedirectToAnotherHost_data() {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("sent");
+        QTest::newRow("another host") << "localhost" << false;
+        QTest::newRow("the same host") << "127.0.0.1" << true;
+    }
+
+    void headersDoNotFollowARedirectToAnotherHost() {
+        QFETCH(QString, host);
+        QFETCH(bool, sent);
+        HttpsApi api;
+        std::string to = api.url("/items");
+        to.replace(to.find("127.0.0.1"), 9, host.toStdString());
+        json config = pagedConfig(api, "/redirect?to=" +
+                                           QUrl::toPercentEncoding(QString::fromStdString(to)).toStdString());
+        config["auth"] = {{"type", "api_key"}, {"name", "X-Api-Key"}, {"value", "k-99"}};
+        config["headers"] = {{"X-Extra", "also-secret"}};
+        auto src = httpSource(config);
+        RecordingSink sink = readOrFail(*src, readRequest(*src));
+        QCOMPARE(ids(sink.rows[0]), range(1, 25));
+        int redirected = 0, landed = 0;
+        for (const auto& r : gets(api)) {
+            const bool atRedirect = r.target.rfind("/redirect", 0) == 0;
+            (atRedirect ? redirected : landed)++;
+            QCOMPARE(r.headers.value("host", "").rfind(atRedirect ? "127.0.0.1" : host.toStdString(), 0),
+                     size_t(0));
+            const bool expected = atRedirect || sent;
+            QCOMPARE(r.headers.value("x-api-key", ""), std::string(expected ? "k-99" : ""));
+            QCOMPARE(r.headers.value("x-extra", ""), std::string(expected ? "also-secret" : ""));
+        }
+        QCOMPARE(redirected, 4); // discover's first page, then three pages
+        QCOMPARE(landed, 4);
     }
 
     void oauth2ClientCredentialsTokenIsKept() {
