@@ -26,8 +26,10 @@ bool startsLikeMessage(std::string_view line) {
 // One read: decodes each stdout line and forwards it to the sink, remembering what the end needs to know.
 class ReadSession {
 public:
-    ReadSession(const ReadRequest& request, RecordSink& sink)
-        : m_sink(sink), m_decoder(decoderStreams(request)) {
+    using ConfigHandler = std::function<Status(const std::string& connectorConfigJson)>;
+
+    ReadSession(const ReadRequest& request, RecordSink& sink, ConfigHandler onConfig)
+        : m_sink(sink), m_decoder(decoderStreams(request)), m_onConfig(std::move(onConfig)) {
         m_touched.assign(request.streams.size(), false);
         m_completed.assign(request.streams.size(), false);
     }
@@ -125,8 +127,12 @@ private:
             return {};
         case MessageType::Trace:
             return onTrace(m.trace);
+        case MessageType::Control:
+            // Kept before the next line is read: a connector that fails later has spent the old token.
+            return m.control.connectorConfigJson.empty() ? Status()
+                                                         : m_onConfig(m.control.connectorConfigJson);
         default:
-            return {}; // CATALOG, SPEC, CONNECTION_STATUS, CONTROL, unknown: nothing to do during a read
+            return {}; // CATALOG, SPEC, CONNECTION_STATUS, unknown: nothing to do during a read
         }
     }
 
@@ -183,6 +189,7 @@ private:
 
     RecordSink& m_sink;
     RecordDecoder m_decoder;
+    ConfigHandler m_onConfig;
     DecodedLine m_line;            // reused across lines
     std::vector<bool> m_touched;   // records or states came through
     std::vector<bool> m_completed; // streamComplete was called
@@ -251,7 +258,8 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
     sink.log(LogLevel::Info, "running `" + commandLineForDisplay(opts.command) + " " +
                                  commandLineForDisplay(opts.args) + "`");
 
-    ReadSession session(request, sink);
+    ReadSession session(request, sink,
+                        [this](const std::string& config) { return applyConnectorConfig(config); });
     auto exit = runChildProcess(
         opts, [&](std::string_view line) { return session.onLine(line); },
         [&](std::string_view line) { session.onStderr(line); });

@@ -21,7 +21,7 @@ namespace {
 constexpr int64_t kMaxLimitSeconds = 7 * 24 * 3600;
 } // namespace
 
-AirbyteSource::AirbyteSource(const std::string& configJson) {
+AirbyteSource::AirbyteSource(const std::string& configJson) : m_sourceConfigJson(configJson) {
     json c = json::parse(configJson, nullptr, false);
     if (!c.is_object()) {
         m_configError = Error::config("the airbyte source configuration is not a JSON object");
@@ -119,6 +119,10 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
             break;
         case MessageType::Spec:
             run.spec = std::move(m->specJson);
+            break;
+        case MessageType::Control:
+            if (!m->control.connectorConfigJson.empty())
+                return applyConnectorConfig(m->control.connectorConfigJson);
             break;
         default:
             break;

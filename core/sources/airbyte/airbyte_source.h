@@ -20,6 +20,8 @@ namespace sluice::core {
 // "timeout_seconds": N (the longest a `spec`, `check` or `discover` may take; default 600, 0: no limit),
 // "heartbeat_timeout_seconds": N (the longest a `read` may print nothing on stdout; default 1800, 0: no
 // limit)}. Either limit stops the connector with a Transient error, so a job retries the read.
+// A CONTROL CONNECTOR_CONFIG the connector prints in check, discover or read replaces `config` at once and
+// goes to the config handler (Source::setConfigHandler), which keeps it for the next run.
 class AirbyteSource : public Source {
 public:
     static constexpr int kDefaultTimeoutSeconds = 600;
@@ -54,8 +56,12 @@ private:
     Status validateConfig(bool runSpec = true);
     // The spec of m_command, remembered per process; with !runSpec only what is remembered.
     Result<std::optional<std::string>> cachedSpec(bool runSpec);
+    // A CONTROL CONNECTOR_CONFIG (airbyte_control.cpp): the connector's new configuration is used from now
+    // on and reported to the config handler, with the keys that changed.
+    Status applyConnectorConfig(const std::string& connectorConfigJson);
 
     std::vector<std::string> m_command;
+    std::string m_sourceConfigJson;    // the whole source configuration; never logged either
     std::string m_connectorConfigJson; // never logged: it holds the connector's secrets
     int m_timeoutSeconds = kDefaultTimeoutSeconds;
     int m_heartbeatSeconds = kDefaultHeartbeatSeconds;
