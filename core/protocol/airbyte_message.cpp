@@ -58,6 +58,22 @@ StreamStatus streamStatusFromString(std::string_view status) {
     return StreamStatus::Unknown;
 }
 
+const char* toString(StreamStatus status) {
+    switch (status) {
+    case StreamStatus::Started:
+        return "STARTED";
+    case StreamStatus::Running:
+        return "RUNNING";
+    case StreamStatus::Complete:
+        return "COMPLETE";
+    case StreamStatus::Incomplete:
+        return "INCOMPLETE";
+    case StreamStatus::Unknown:
+        break;
+    }
+    return "UNKNOWN";
+}
+
 namespace {
 
 Error malformed(const std::string& type, const std::string& what) {

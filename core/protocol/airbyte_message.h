@@ -107,6 +107,7 @@ Result<Message> parseMessageLine(std::string_view line);
 
 LogLevel logLevelFromString(std::string_view level); // FATAL/ERROR/WARN/INFO/DEBUG/TRACE
 StreamStatus streamStatusFromString(std::string_view status);
+const char* toString(StreamStatus status); // "STARTED", ...; "UNKNOWN"
 
 // The same for a message already parsed (the record decoder's slow path).
 Result<Message> messageFromJson(const nlohmann::json& j);

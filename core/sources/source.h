@@ -61,6 +61,17 @@ public:
         (void)stream;
         (void)records;
     }
+    // How many bytes the source expects to emit for the stream in this read, when it knows.
+    virtual void estimateBytes(size_t stream, int64_t bytes) {
+        (void)stream;
+        (void)bytes;
+    }
+    // The source's own word on how far the stream is (Airbyte's STREAM_STATUS: "STARTED", "RUNNING",
+    // "COMPLETE", "INCOMPLETE"), for display: streamComplete() is what makes a stream complete.
+    virtual void streamStatus(size_t stream, const std::string& status) {
+        (void)stream;
+        (void)status;
+    }
 };
 
 // A source that changed its own configuration while it ran (a connector's CONTROL CONNECTOR_CONFIG, a

@@ -168,17 +168,23 @@ private:
             if (t.status == StreamStatus::Incomplete)
                 m_sink.log(LogLevel::Warn,
                            "connector reports stream " + streamLabel(t.stream) + " as incomplete");
+            const int i = indexOf(t.stream, "stream status");
+            if (i < 0)
+                return {};
+            if (t.status != StreamStatus::Unknown)
+                m_sink.streamStatus(size_t(i), toString(t.status));
             if (t.status != StreamStatus::Complete)
                 return {};
-            const int i = indexOf(t.stream, "stream status");
-            return i < 0 || m_completed[size_t(i)] ? Status{} : complete(size_t(i));
+            return m_completed[size_t(i)] ? Status{} : complete(size_t(i));
         }
         case TraceType::Estimate: {
-            if (!t.perStream || t.rowEstimate < 0)
+            if (!t.perStream || (t.rowEstimate < 0 && t.byteEstimate < 0))
                 return {};
             const int i = indexOf(t.stream, "estimate");
-            if (i >= 0)
+            if (i >= 0 && t.rowEstimate >= 0)
                 m_sink.estimate(size_t(i), t.rowEstimate);
+            if (i >= 0 && t.byteEstimate >= 0)
+                m_sink.estimateBytes(size_t(i), t.byteEstimate);
             return {};
         }
         case TraceType::Other:
