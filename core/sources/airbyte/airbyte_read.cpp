@@ -249,7 +249,7 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
         return state.error();
 
     ChildProcessOptions opts;
-    opts.command = m_command;
+    opts.command = commandFor(dir);
     opts.args.insert(opts.args.end(), {"read", "--config", *config, "--catalog", *catalog});
     if (!state->empty()) {
         auto statePath = dir.write("state.json", *state);
@@ -273,6 +273,8 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
         return exit.error();
     if (exit->stoppedBy != ChildStop::None)
         return stoppedError("read", *exit);
+    if (auto failed = engineFailure(*exit))
+        return *failed;
     return session.finish(*exit);
 }
 
