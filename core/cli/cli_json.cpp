@@ -47,14 +47,18 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
     json streams = json::array();
     if (auto list = jobs.streams(job.id))
         for (const auto& s : list.value())
-            streams.push_back({{"name", s.name},
-                               {"namespace", s.ns.empty() ? json() : json(s.ns)},
-                               {"generation_id", s.generation},
-                               {"minimum_generation_id", s.minimumGeneration},
-                               {"action", toText(s.action)},
-                               {"records_committed", s.recordsCommitted},
-                               {"status", toText(s.status)},
-                               {"message", s.message.empty() ? json() : json(s.message)}});
+            streams.push_back(
+                {{"name", s.name},
+                 {"namespace", s.ns.empty() ? json() : json(s.ns)},
+                 {"generation_id", s.generation},
+                 {"minimum_generation_id", s.minimumGeneration},
+                 {"action", toText(s.action)},
+                 {"records_committed", s.recordsCommitted},
+                 {"status", toText(s.status)},
+                 {"message", s.message.empty() ? json() : json(s.message)},
+                 {"connector_status", s.connectorStatus.empty() ? json() : json(s.connectorStatus)},
+                 {"records_estimated", s.recordsEstimated < 0 ? json() : json(s.recordsEstimated)},
+                 {"bytes_estimated", s.bytesEstimated < 0 ? json() : json(s.bytesEstimated)}});
     j["attempts"] = attempts;
     j["streams"] = streams;
     j["records_committed"] = total;

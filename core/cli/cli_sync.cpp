@@ -39,6 +39,9 @@ int report(Context& ctx, const JobOutcome& outcome) {
             *ctx.out << "  " << s["name"].get<std::string>() << ": " << s["status"].get<std::string>() << ", "
                      << s["records_committed"].get<int64_t>() << " records, generation "
                      << s["generation_id"].get<int64_t>() << " (" << s["action"].get<std::string>() << ")"
+                     << (s["connector_status"].is_string()
+                             ? ", source says " + s["connector_status"].get<std::string>()
+                             : "")
                      << (s["message"].is_string() ? " - " + s["message"].get<std::string>() : "") << "\n";
     }
     if (auto streams = jobs.streams(outcome.jobId))

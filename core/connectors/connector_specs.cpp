@@ -104,9 +104,13 @@ const std::map<std::string, SpecEntry>& sourceSpecs() {
                                 "minimum": 1, "maximum": 3600}
   }})json"}},
         {"airbyte", {"Airbyte connector", R"json({
-  "type": "object", "title": "Airbyte-protocol connector", "required": ["command"], "additionalProperties": false,
+  "type": "object", "title": "Airbyte-protocol connector", "additionalProperties": false,
   "properties": {
-    "command": {"type": "array", "title": "Command", "items": {"type": "string"}},
+    "command": {"type": "array", "title": "Command (or an image)", "items": {"type": "string"}},
+    "image": {"type": "string", "title": "Connector image, run with docker or podman (or a command)"},
+    "network": {"type": "string", "title": "Network of the image's container (--network; default: the engine's)"},
+    "container_engine": {"type": "string", "title": "Engine that runs the image (default: podman, else docker)",
+                         "enum": ["docker", "podman"]},
     "config": {"type": "object", "title": "Connector configuration", "additionalProperties": true, "default": {}},
     "secret_fields": {"type": "array", "items": {"type": "string"},
                       "title": "Secret keys of the configuration (JSON pointers; learnt from the connector's spec)"},

@@ -139,8 +139,9 @@ void Engine::collectJobs() {
             bool allEstimated = !s.streams.empty();
             qint64 estimated = 0;
             for (const auto& st : s.streams) {
-                p.streams.push_back(
-                    {q(st.stream), st.committed, st.estimate, q(std::string(toString(st.phase)))});
+                p.streams.push_back({q(st.stream), st.committed, st.estimate,
+                                     q(std::string(toString(st.phase))), st.bytesEstimate,
+                                     q(st.connectorStatus)});
                 p.recordsCommitted += st.committed;
                 // A finished stream's count is what it was: it needs no estimate.
                 const bool done = st.phase == StreamPhase::Done;

@@ -142,7 +142,7 @@ void EngineSink::log(LogLevel level, const std::string& message) {
 }
 
 void EngineSink::estimate(size_t stream, int64_t records) {
-    if (stream >= m_streams.size())
+    if (stream >= m_streams.size() || m_streams[stream].estimate == records)
         return;
     m_streams[stream].estimate = records;
     if (!m_streams[stream].running)
@@ -150,6 +150,33 @@ void EngineSink::estimate(size_t stream, int64_t records) {
     if (m_options.observer)
         m_options.observer->streamProgress(m_jobId, m_streams[stream].target.name,
                                            m_streams[stream].committed, records);
+    report(stream);
+}
+
+void EngineSink::estimateBytes(size_t stream, int64_t bytes) {
+    if (stream >= m_streams.size() || m_streams[stream].bytesEstimate == bytes)
+        return;
+    m_streams[stream].bytesEstimate = bytes;
+    report(stream);
+}
+
+void EngineSink::streamStatus(size_t stream, const std::string& status) {
+    // A connector may say RUNNING again and again: only a change is written.
+    if (stream >= m_streams.size() || m_streams[stream].connectorStatus == status)
+        return;
+    m_streams[stream].connectorStatus = status;
+    report(stream);
+}
+
+void EngineSink::report(size_t stream) {
+    const Buffer& b = m_streams[stream];
+    // For display only: a failed write is worth a warning, never the read.
+    m_log.warnIfFailed(JobRepository(m_store.db())
+                           .setStreamReport(m_jobId, b.target.ns, b.target.name, b.connectorStatus,
+                                            b.estimate, b.bytesEstimate),
+                       "recording what the source reports on stream `" + b.target.name + "`");
+    if (m_options.observer)
+        m_options.observer->streamReported(m_jobId, b.target.name, b.connectorStatus, b.bytesEstimate);
 }
 
 Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {

@@ -41,6 +41,8 @@ public:
     Status streamComplete(size_t stream) override;
     void log(LogLevel level, const std::string& message) override;
     void estimate(size_t stream, int64_t records) override;
+    void estimateBytes(size_t stream, int64_t bytes) override;
+    void streamStatus(size_t stream, const std::string& status) override;
 
     // Commits every row covered by a received state; rows after the last state are dropped on failure.
     Status finish(bool readSucceeded);
@@ -59,6 +61,8 @@ private:
         bool running = false; // announced running to the observer
         int64_t committed = 0;
         int64_t estimate = -1;
+        int64_t bytesEstimate = -1;
+        std::string connectorStatus;
     };
 
     void announce(const Buffer& b, StreamPhase phase);
@@ -70,6 +74,8 @@ private:
     void recycle(std::vector<Row>& rows);
     Status afterCommit(const std::vector<std::pair<size_t, size_t>>& written);
     Status checkCancel();
+    // Keeps what the source said of a stream (status, estimates) in the job and tells the observer.
+    void report(size_t stream);
     // A connection-wide checkpoint (GLOBAL or LEGACY, see StoredState::kind): commits every buffered row.
     Status connectionState(const std::string& stateJson, const char* kind);
 

@@ -108,6 +108,8 @@ struct StreamProgress {
     qint64 committed = 0;
     qint64 estimate = -1; // -1 when the source gives none
     QString phase;        // waiting, running, done
+    qint64 bytesEstimate = -1;
+    QString connectorStatus; // the source's own word: STARTED, RUNNING, COMPLETE, INCOMPLETE; empty: none
 };
 
 // A running job, a few times a second.

@@ -150,6 +150,7 @@ JobAttempt::Outcome JobAttempt::readStreams(Destination& dest, const Targets& t)
                     m_cancelled);
     // A connector that prints nothing never reaches the sink: it is asked directly, and stopped.
     source.value()->setStopCheck(m_cancelled);
+    source.value()->setConfigHandler(m_configHandler);
     for (size_t i : t.readPlans)
         m_log.warnIfFailed(jobs.setStreamStatus(m_jobId, m_plans[i].config.ns, m_plans[i].config.name,
                                                 JobStreamStatus::Running),

@@ -29,6 +29,8 @@ public:
                JobLog& log, std::function<bool()> cancelled);
 
     Outcome run();
+    // Where the source's own configuration changes go (see keepSourceConfig).
+    void setConfigHandler(SourceConfigHandler handler) { m_configHandler = std::move(handler); }
 
 private:
     // What this attempt writes (every unfinished stream) and, of that, what it reads (the streams not
@@ -63,6 +65,7 @@ private:
     int m_number;
     JobLog& m_log;
     std::function<bool()> m_cancelled;
+    SourceConfigHandler m_configHandler;
 };
 
 } // namespace sluice::core

@@ -41,11 +41,14 @@ Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& pl
     if (!source)
         return source.error();
     source.value()->setStopCheck([this, jobId] { return cancelled(jobId); });
+    source.value()->setConfigHandler(configKeeper(c.id, log));
     auto discovered = source.value()->discover();
     if (!discovered)
         return discovered.error().context("discovering the source");
     for (auto& p : plans)
         SLUICE_TRY(prepareStream(c, p, discovered.value(), log));
+    if (!m_updatedSourceConfig.empty()) // the connector changed its configuration during discover
+        current.source.configJson = m_updatedSourceConfig;
     if (c.settings.schemaChangePolicy == SchemaChangePolicy::PropagateFully)
         SLUICE_TRY(propagateStreams(current, discovered.value(), log));
     return {};

@@ -7,6 +7,7 @@
 #include "engine/job_attempt.h"
 #include "engine/job_log.h"
 #include "engine/job_planner.h"
+#include "engine/source_config_keeper.h"
 #include "store/job_repository.h"
 #include "store/store.h"
 #include "util/catch_all.h"
@@ -93,6 +94,7 @@ Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest
         return finish(jobId, {JobStatus::Failed, plans.error()}, log);
     m_done.assign(plans->size(), false);
     m_prepared = false;
+    m_updatedSourceConfig.clear();
     for (const auto& p : plans.value()) {
         log.warnIfFailed(jobs.saveStream(jobId, {p.config.ns,
                                                  p.config.name,
@@ -203,8 +205,12 @@ JobRunner::AttemptResult JobRunner::attemptOnce(const ConnectionConfig& c, std::
                     }
         }
         if (m_prepared) {
-            JobAttempt one(m_store, m_options, c, plans, m_done, jobId, attempt, log,
+            ConnectionConfig current = c;
+            if (!m_updatedSourceConfig.empty())
+                current.source.configJson = m_updatedSourceConfig;
+            JobAttempt one(m_store, m_options, current, plans, m_done, jobId, attempt, log,
                            [this, jobId] { return cancelled(jobId); });
+            one.setConfigHandler(configKeeper(c.id, log));
             const JobAttempt::Outcome o = one.run();
             r.status = o.status;
             r.committed = o.committed;
@@ -214,14 +220,23 @@ JobRunner::AttemptResult JobRunner::attemptOnce(const ConnectionConfig& c, std::
     return r;
 }
 
+SourceConfigHandler JobRunner::configKeeper(int64_t connectionId, JobLog& log) {
+    return [this, connectionId, &log](const SourceConfigUpdate& update) -> Status {
+        auto kept = keepSourceConfig(m_store, connectionId, update, &log);
+        if (!kept)
+            return kept.error();
+        m_updatedSourceConfig = std::move(*kept);
+        return {};
+    };
+}
+
 void JobRunner::markUnfinished(std::vector<StreamPlan>& plans, int64_t jobId, JobStreamStatus status,
                                JobLog& log) {
     JobRepository jobs(m_store.db());
     for (size_t i = 0; i < plans.size(); ++i)
         if (!plans[i].blocked && !m_done[i])
             log.warnIfFailed(jobs.setStreamStatus(jobId, plans[i].config.ns, plans[i].config.name, status),
-                             "marking stream `" + plans[i].config.name + "` " +
-                                 std::string(toText(status)));
+                             "marking stream `" + plans[i].config.name + "` " + std::string(toText(status)));
 }
 
 } // namespace sluice::core

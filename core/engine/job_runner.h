@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/job_types.h"
+#include "sources/source.h"
 #include "util/result.h"
 
 #include <memory>
@@ -60,12 +61,16 @@ private:
                             JobLog& log);
 
     bool cancelled(int64_t jobId);
+    // What a source of this job does with a configuration it changed: stored at once, and used by what the
+    // job runs next.
+    SourceConfigHandler configKeeper(int64_t connectionId, JobLog& log);
     bool waitBackoff(int seconds, int64_t jobId);
 
     Store& m_store;
     JobOptions m_options;
-    std::vector<bool> m_done; // streams finished earlier in this job
-    bool m_prepared = false;  // the source was discovered and the schema-change policy applied
+    std::vector<bool> m_done;          // streams finished earlier in this job
+    bool m_prepared = false;           // the source was discovered and the schema-change policy applied
+    std::string m_updatedSourceConfig; // a source's configuration the source itself changed in this job
 };
 
 } // namespace sluice::core

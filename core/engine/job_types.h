@@ -61,6 +61,12 @@ public:
     virtual void streamPhase(int64_t jobId, const std::string& stream, StreamPhase phase) {
         (void)jobId, (void)stream, (void)phase;
     }
+    // What the source said of a stream: its own status ("COMPLETE"...; empty: none yet) and the bytes it
+    // expects (-1: unknown).
+    virtual void streamReported(int64_t jobId, const std::string& stream, const std::string& connectorStatus,
+                                int64_t bytesEstimated) {
+        (void)jobId, (void)stream, (void)connectorStatus, (void)bytesEstimated;
+    }
 };
 
 // Tuning knobs and hooks the CLI, the GUI and tests set.

@@ -47,6 +47,15 @@ public:
         if (phase == StreamPhase::Waiting)
             s.committed = 0; // a new attempt counts its own records
     }
+    void streamReported(int64_t jobId, const std::string& stream, const std::string& connectorStatus,
+                        int64_t bytesEstimated) override {
+        (void)jobId;
+        std::lock_guard lock(m_worker.m_mutex);
+        m_worker.m_progressChanged = true;
+        StreamCount& s = entry(stream);
+        s.connectorStatus = connectorStatus;
+        s.bytesEstimate = bytesEstimated;
+    }
 
 private:
     // The stream's count, created in the order streams are announced (m_mutex held).

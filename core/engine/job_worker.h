@@ -25,6 +25,8 @@ public:
         int64_t committed = 0;
         int64_t estimate = -1;
         StreamPhase phase = StreamPhase::Waiting;
+        int64_t bytesEstimate = -1;
+        std::string connectorStatus; // the source's own STREAM_STATUS; empty: none
     };
     struct Line {
         int64_t jobId = 0;

@@ -25,6 +25,7 @@ constexpr TypeInfo kTypes[] = {
     {"CATALOG", MessageType::Catalog, "catalog"},
     {"SPEC", MessageType::Spec, "spec"},
     {"CONNECTION_STATUS", MessageType::ConnectionStatus, "connectionStatus"},
+    {"CONTROL", MessageType::Control, "control"},
 };
 } // namespace
 
@@ -55,6 +56,22 @@ StreamStatus streamStatusFromString(std::string_view status) {
     if (status == "INCOMPLETE")
         return StreamStatus::Incomplete;
     return StreamStatus::Unknown;
+}
+
+const char* toString(StreamStatus status) {
+    switch (status) {
+    case StreamStatus::Started:
+        return "STARTED";
+    case StreamStatus::Running:
+        return "RUNNING";
+    case StreamStatus::Complete:
+        return "COMPLETE";
+    case StreamStatus::Incomplete:
+        return "INCOMPLETE";
+    case StreamStatus::Unknown:
+        break;
+    }
+    return "UNKNOWN";
 }
 
 namespace {
@@ -216,6 +233,18 @@ Status parsePayload(const json& p, Message& m) {
         m.connectionStatus.message = stringField(p, "message");
         return {};
     }
+    case MessageType::Control: {
+        m.control.type = stringField(p, "type");
+        if (m.control.type != "CONNECTOR_CONFIG")
+            return {};
+        // Half a configuration must never replace the stored one: without the object it is an error.
+        const json cc = p.value("connectorConfig", json::object());
+        auto config = cc.find("config");
+        if (config == cc.end() || !config->is_object())
+            return malformed(type, "CONNECTOR_CONFIG without a `connectorConfig.config` object");
+        m.control.connectorConfigJson = config->dump();
+        return {};
+    }
     case MessageType::Unknown:
         break;
     }
@@ -259,7 +288,7 @@ Result<Message> messageFromJson(const json& j) {
         if (m.typeName == candidate.name)
             info = &candidate;
     if (!info)
-        return m; // CONTROL and future types: MessageType::Unknown, callers skip them
+        return m; // future types: MessageType::Unknown, callers skip them
     m.type = info->type;
     auto p = j.find(info->payloadKey);
     if (p == j.end() || !p->is_object())

@@ -15,7 +15,7 @@
 // interpreting (states, schemas, record data) are kept as compact JSON text so they round-trip unchanged.
 namespace sluice::core::airbyte {
 
-enum class MessageType { Record, State, Log, Trace, Catalog, Spec, ConnectionStatus, Unknown };
+enum class MessageType { Record, State, Log, Trace, Catalog, Spec, ConnectionStatus, Control, Unknown };
 const char* toString(MessageType t);
 
 struct StreamDescriptor {
@@ -76,6 +76,14 @@ struct ConnectionStatusMessage {
     std::string message;
 };
 
+// CONTROL: the connector changed something the platform keeps for it. Only CONNECTOR_CONFIG (its own
+// configuration, e.g. a rotated single-use token) is acted on; other control types leave connectorConfig
+// empty.
+struct ControlMessage {
+    std::string type;                // "CONNECTOR_CONFIG", or what a later protocol adds
+    std::string connectorConfigJson; // CONNECTOR_CONFIG: `connectorConfig.config`, the whole new config
+};
+
 // A tagged struct rather than a variant: control messages are rare and this keeps callers simple.
 // Only the member that matches `type` is filled.
 struct Message {
@@ -88,6 +96,7 @@ struct Message {
     std::vector<std::string> catalogStreams; // CATALOG: each AirbyteStream as JSON text
     std::string specJson;                    // SPEC: `connectionSpecification` as JSON text
     ConnectionStatusMessage connectionStatus;
+    ControlMessage control;
 };
 
 // Parses one stdout line. Errors (ErrorKind::Invalid) start with "not JSON" when the line is not JSON
@@ -98,6 +107,7 @@ Result<Message> parseMessageLine(std::string_view line);
 
 LogLevel logLevelFromString(std::string_view level); // FATAL/ERROR/WARN/INFO/DEBUG/TRACE
 StreamStatus streamStatusFromString(std::string_view status);
+const char* toString(StreamStatus status); // "STARTED", ...; "UNKNOWN"
 
 // The same for a message already parsed (the record decoder's slow path).
 Result<Message> messageFromJson(const nlohmann::json& j);

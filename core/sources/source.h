@@ -61,7 +61,29 @@ public:
         (void)stream;
         (void)records;
     }
+    // How many bytes the source expects to emit for the stream in this read, when it knows.
+    virtual void estimateBytes(size_t stream, int64_t bytes) {
+        (void)stream;
+        (void)bytes;
+    }
+    // The source's own word on how far the stream is (Airbyte's STREAM_STATUS: "STARTED", "RUNNING",
+    // "COMPLETE", "INCOMPLETE"), for display: streamComplete() is what makes a stream complete.
+    virtual void streamStatus(size_t stream, const std::string& status) {
+        (void)stream;
+        (void)status;
+    }
 };
+
+// A source that changed its own configuration while it ran (a connector's CONTROL CONNECTOR_CONFIG, a
+// rotated OAuth2 refresh token): what the next run must use. Values are secrets as much as the
+// configuration's are; the keys alone may be shown.
+struct SourceConfigUpdate {
+    std::string configJson; // the whole new source configuration (the `source.config` object)
+    std::vector<std::string>
+        changed; // JSON pointers into it of the values that changed ("/config/api_token")
+};
+// Stores an update before the source goes on; an error stops the call that reported it.
+using SourceConfigHandler = std::function<Status(const SourceConfigUpdate&)>;
 
 // A source connector. One instance per job attempt, used from one thread.
 class Source {
@@ -76,12 +98,18 @@ public:
     // such sources ask this a few times a second and end the call with a Cancelled error. The others see
     // a cancel through their sink, at their next record or checkpoint.
     void setStopCheck(std::function<bool()> stopRequested) { m_stopRequested = std::move(stopRequested); }
+    // Who keeps a configuration the source changed. Without one an update lives only as long as the source.
+    void setConfigHandler(SourceConfigHandler handler) { m_configHandler = std::move(handler); }
 
 protected:
     const std::function<bool()>& stopCheck() const { return m_stopRequested; }
+    Status reportConfigUpdate(const SourceConfigUpdate& update) const {
+        return m_configHandler ? m_configHandler(update) : Status();
+    }
 
 private:
     std::function<bool()> m_stopRequested;
+    SourceConfigHandler m_configHandler;
 };
 
 // Builds the source for a type and its configuration JSON (already validated against its spec).

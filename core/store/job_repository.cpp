@@ -170,6 +170,17 @@ Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, cons
                         toText(status), nullIfEmpty(storedMessage(message)), jobId, ns, name);
 }
 
+Status JobRepository::setStreamReport(int64_t jobId, const std::string& ns, const std::string& name,
+                                      const std::string& connectorStatus, int64_t recordsEstimated,
+                                      int64_t bytesEstimated) {
+    auto orNull = [](int64_t v) { return v < 0 ? std::optional<int64_t>() : std::optional<int64_t>(v); };
+    return m_db.execute(
+        "UPDATE job_streams SET connector_status=COALESCE(?, connector_status), "
+        "records_estimated=COALESCE(?, records_estimated), "
+        "bytes_estimated=COALESCE(?, bytes_estimated) WHERE job_id=? AND namespace=? AND name=?",
+        nullIfEmpty(connectorStatus), orNull(recordsEstimated), orNull(bytesEstimated), jobId, ns, name);
+}
+
 Status JobRepository::addLog(int64_t jobId, int attempt, const std::string& level, const std::string& logger,
                              const std::string& message) {
     return m_db.execute(
@@ -262,12 +273,13 @@ Result<std::vector<JobStreamRecord>> JobRepository::streams(int64_t jobId) {
     Status bad;
     SLUICE_TRY(m_db.forEachRow(
         "SELECT namespace, name, generation_id, min_generation_id, action, records_committed, "
-        "status, COALESCE(message,'') FROM job_streams WHERE job_id=? ORDER BY rowid",
+        "status, COALESCE(message,''), COALESCE(connector_status,''), COALESCE(records_estimated,-1), "
+        "COALESCE(bytes_estimated,-1) FROM job_streams WHERE job_id=? ORDER BY rowid",
         [&](Statement& s) {
             out.push_back({s.getText(0), s.getText(1), s.getInt(2), s.getInt(3),
                            orFail(streamActionFromText(s.getText(4)), bad, StreamAction::Sync), s.getInt(5),
                            orFail(jobStreamStatusFromText(s.getText(6)), bad, JobStreamStatus::Failed),
-                           s.getText(7)});
+                           s.getText(7), s.getText(8), s.getInt(9), s.getInt(10)});
         },
         jobId));
     SLUICE_TRY(bad);

@@ -39,6 +39,11 @@ struct JobStreamRecord {
     int64_t recordsCommitted = 0;
     JobStreamStatus status = JobStreamStatus::Pending;
     std::string message;
+    // What the source itself last said: its stream status (STARTED, RUNNING, COMPLETE, INCOMPLETE; empty:
+    // none) and how many records and bytes it expected (-1: no estimate).
+    std::string connectorStatus;
+    int64_t recordsEstimated = -1;
+    int64_t bytesEstimated = -1;
 };
 
 struct LogLine {
@@ -81,6 +86,10 @@ public:
     Result<std::vector<JobRecord>> runningJobs();
     Result<std::vector<AttemptRecord>> attempts(int64_t jobId);
     Result<std::vector<JobStreamRecord>> streams(int64_t jobId);
+    // The source's report on a stream; an empty status or a negative estimate leaves that column as it is.
+    Status setStreamReport(int64_t jobId, const std::string& ns, const std::string& name,
+                           const std::string& connectorStatus, int64_t recordsEstimated,
+                           int64_t bytesEstimated);
     Result<std::vector<LogLine>> logs(int64_t jobId, std::optional<int> attempt = std::nullopt);
     // The lines of a job written after line `afterId` (0: all of them).
     Result<std::vector<LogLine>> logsAfter(int64_t jobId, int64_t afterId);

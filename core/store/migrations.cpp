@@ -134,6 +134,12 @@ INSERT OR IGNORE INTO settings (key, value) VALUES ('home_id', lower(hex(randomb
         R"sql(
 ALTER TABLE stream_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 )sql",
+        // 6: what a connector reports on each stream of a job (Airbyte's STREAM_STATUS and ESTIMATE)
+        R"sql(
+ALTER TABLE job_streams ADD COLUMN connector_status TEXT;
+ALTER TABLE job_streams ADD COLUMN records_estimated INTEGER;
+ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
+)sql",
     };
     return list;
 }

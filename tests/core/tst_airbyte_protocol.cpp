@@ -149,9 +149,24 @@ private slots:
     }
 
     void unknownTypesAreNotErrors() {
-        auto m = parseOk(R"({"type":"CONTROL","control":{"type":"CONNECTOR_CONFIG"}})");
+        auto m = parseOk(R"({"type":"DESTINATION_CATALOG","destination_catalog":{}})");
         QVERIFY(m.type == MessageType::Unknown);
-        QCOMPARE(m.typeName, std::string("CONTROL"));
+        QCOMPARE(m.typeName, std::string("DESTINATION_CATALOG"));
+        // A control message Sluice does not act on is not an error either.
+        auto other = parseOk(R"({"type":"CONTROL","control":{"type":"SOMETHING_NEW"}})");
+        QVERIFY(other.type == MessageType::Control);
+        QVERIFY(other.control.connectorConfigJson.empty());
+    }
+
+    void parsesConnectorConfigControl() {
+        auto m = parseOk(R"({"type":"CONTROL","control":{"type":"CONNECTOR_CONFIG","emitted_at":1.5,)"
+                         R"("connectorConfig":{"config":{"api_token":"t2","n":1}}}})");
+        QVERIFY(m.type == MessageType::Control);
+        QCOMPARE(m.control.type, std::string("CONNECTOR_CONFIG"));
+        QCOMPARE(m.control.connectorConfigJson, std::string(R"({"api_token":"t2","n":1})"));
+        QCOMPARE(parseError(R"({"type":"CONTROL","control":{"type":"CONNECTOR_CONFIG"}})"),
+                 std::string("malformed CONTROL message: CONNECTOR_CONFIG without a `connectorConfig.config` "
+                             "object"));
     }
 
     void rejectsMalformedLines() {

@@ -7,6 +7,7 @@
 #include "util/logging.h"
 
 #include <QElapsedTimer>
+#include <QUrl>
 #include <QtTest>
 
 using namespace sluice::core;
@@ -23,13 +24,22 @@ json pagedConfig(const HttpsApi& api, const std::string& target) {
 
 // A source with a 10 ms backoff of its own, so only Retry-After or a timeout can make a read slow.
 std::unique_ptr<HttpSource> quickSource(const json& config) {
-    auto src = std::make_unique<HttpSource>(parseHttpConfig(config.dump()));
+    auto src = std::make_unique<HttpSource>(parseHttpConfig(config.dump()), config.dump());
     src->setRetryPolicy({5, 10, 5000});
     return src;
 }
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
+}
+
+// OAuth2 with a refresh token; each access token is good for two requests: the third is refused and a new
+// token is fetched with the refresh token the server rotated.
+json refreshTokenConfig(const HttpsApi& api) {
+    json config = pagedConfig(api, "/oauth/items");
+    config["auth"] = {
+        {"type", "oauth2"}, {"token_url", api.url("/oauth/token?uses=2")}, {"refresh_token", "rt-0"}};
+    return config;
 }
 
 std::vector<HttpsApi::Request> gets(const HttpsApi& api) {
@@ -239,6 +249,42 @@ private slots:
         QCOMPARE(seen[0].headers.value("accept-encoding", "").empty(), false); // gzip, deflate offered
     }
 
+    // libcurl keeps only Authorization from another host: an API key in a custom header went along with a
+    // redirect to anywhere. Now no configured header leaves the configured host; the same host keeps them.
+    void headersDoNotFollowARedirectToAnotherHost_data() {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<bool>("sent");
+        QTest::newRow("another host") << "localhost" << false;
+        QTest::newRow("the same host") << "127.0.0.1" << true;
+    }
+
+    void headersDoNotFollowARedirectToAnotherHost() {
+        QFETCH(QString, host);
+        QFETCH(bool, sent);
+        HttpsApi api;
+        std::string to = api.url("/items");
+        to.replace(to.find("127.0.0.1"), 9, host.toStdString());
+        json config = pagedConfig(api, "/redirect?to=" +
+                                           QUrl::toPercentEncoding(QString::fromStdString(to)).toStdString());
+        config["auth"] = {{"type", "api_key"}, {"name", "X-Api-Key"}, {"value", "k-99"}};
+        config["headers"] = {{"X-Extra", "also-secret"}};
+        auto src = httpSource(config);
+        RecordingSink sink = readOrFail(*src, readRequest(*src));
+        QCOMPARE(ids(sink.rows[0]), range(1, 25));
+        int redirected = 0, landed = 0;
+        for (const auto& r : gets(api)) {
+            const bool atRedirect = r.target.rfind("/redirect", 0) == 0;
+            (atRedirect ? redirected : landed)++;
+            QCOMPARE(r.headers.value("host", "").rfind(atRedirect ? "127.0.0.1" : host.toStdString(), 0),
+                     size_t(0));
+            const bool expected = atRedirect || sent;
+            QCOMPARE(r.headers.value("x-api-key", ""), std::string(expected ? "k-99" : ""));
+            QCOMPARE(r.headers.value("x-extra", ""), std::string(expected ? "also-secret" : ""));
+        }
+        QCOMPARE(redirected, 4); // discover's first page, then three pages
+        QCOMPARE(landed, 4);
+    }
+
     void oauth2ClientCredentialsTokenIsKept() {
         HttpsApi api;
         json config = pagedConfig(api, "/oauth/items");
@@ -273,11 +319,7 @@ private slots:
 
     void oauth2RefreshTokenIsExchangedAndRenewedWhenRefused() {
         HttpsApi api;
-        json config = pagedConfig(api, "/oauth/items");
-        // Each access token is good for two requests: the third is refused and a new token is fetched
-        // with the refresh token the server rotated.
-        config["auth"] = {
-            {"type", "oauth2"}, {"token_url", api.url("/oauth/token?uses=2")}, {"refresh_token", "rt-0"}};
+        const json config = refreshTokenConfig(api);
         auto src = httpSource(config);
         RecordingSink sink = readOrFail(*src, readRequest(*src));
         QCOMPARE(ids(sink.rows[0]), range(1, 25));
@@ -289,6 +331,42 @@ private slots:
                                                    "grant_type=refresh_token&refresh_token=rt-1"}));
         QVERIFY(sink.logs.empty()); // a renewed token is not a retry
         QCOMPARE(redactSecrets("rt-1 at-2-xxxxxxxxxxxx"), std::string("********** **********"));
+    }
+
+    // The server spends a refresh token when it rotates it: the new one is reported at once, and a source
+    // made from the reported configuration (the next run) gets in with it.
+    void rotatedRefreshTokenIsReportedForTheNextRun() {
+        HttpsApi api;
+        const json config = refreshTokenConfig(api);
+        auto src = httpSource(config);
+        std::vector<SourceConfigUpdate> updates;
+        auto keep = [&](const SourceConfigUpdate& u) {
+            updates.push_back(u);
+            return Status();
+        };
+        src->setConfigHandler(keep);
+        readOrFail(*src, readRequest(*src));
+        QCOMPARE(updates.size(), size_t(2)); // rt-0 -> rt-1, then rt-1 -> rt-2 after a refused token
+        json reported = json::parse(updates.back().configJson);
+        QCOMPARE(updates.back().changed, std::vector<std::string>{"/auth/refresh_token"});
+        QCOMPARE(reported["auth"]["refresh_token"], json("rt-2"));
+        reported["auth"]["refresh_token"] = config["auth"]["refresh_token"];
+        QCOMPARE(reported, config); // nothing else changed
+
+        api.clearRequests();
+        auto next = httpSource(json::parse(updates.back().configJson));
+        next->setConfigHandler(keep);
+        RecordingSink sink = readOrFail(*next, readRequest(*next));
+        QCOMPARE(ids(sink.rows[0]), range(1, 25));
+        QCOMPARE(api.requests().front().body, std::string("grant_type=refresh_token&refresh_token=rt-2"));
+
+        // A handler that cannot keep the token stops the call: going on would lose it.
+        auto failing = httpSource(json::parse(updates.back().configJson));
+        failing->setConfigHandler(
+            [](const SourceConfigUpdate&) { return Status(Error::internal("the database is gone")); });
+        const Status st = failing->check();
+        QVERIFY(!st.ok());
+        QCOMPARE(st.error().message, std::string("the database is gone"));
     }
 
     void incrementalSendsTheStoredCursor() {

@@ -57,6 +57,11 @@ json fileJson(const QString& path) {
     return json::parse(f.readAll().toStdString(), nullptr, false);
 }
 
+QByteArray fileText(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
 Rows idRows(int from, int to) {
     Rows out;
     for (int i = from; i <= to; ++i)
@@ -177,6 +182,56 @@ private slots:
         const json sent = fileJson(h.path("dump/read-config.json"));
         QCOMPARE(sent["passphrase"], json(secret));
         QCOMPARE(sent["region"], json("eu")); // the spec's default, filled in
+    }
+
+    // A connector with single-use tokens reports the new one in a CONTROL CONNECTOR_CONFIG: it is stored at
+    // once (secret apart, masked), even when the attempt then fails, and the next run gets it.
+    void rotatedConfigurationIsKeptForTheNextRun() {
+        qputenv("SLUICE_SECRET_STORE", "file");
+        E2eHome h;
+        QVERIFY(QDir().mkpath(h.path("dump")));
+        writeData(h, users(2), json::array());
+        h.write("token", "token-1");
+        const QString failFlag = h.write("fail-after-rotation", "");
+        const QString id = h.createConnection(connection(h, {{"token_file", h.path("token").toStdString()},
+                                                             {"fail_after_rotation", failFlag.toStdString()},
+                                                             {"dump_dir", h.path("dump").toStdString()}}));
+
+        // The first read spends token-1 and fails after reporting token-2.
+        auto first = h.cliJson({"sync", id}, 1);
+        QCOMPARE(first["status"].toString(), QStringLiteral("failed"));
+        QCOMPARE(fileText(h.path("token")), QByteArray("token-2"));
+        const CliRun shown = h.cli({"connection", "show", id});
+        QVERIFY2(!shown.out.contains("token-2"), qPrintable(shown.out));
+        const json config = json::parse(shown.out.toStdString())["source"]["config"]["config"];
+        QCOMPARE(config["api_token"], json("**********"));
+        QCOMPARE(config["rotations"], json(1)); // a value that is not secret is shown as it is
+        QFile secrets(h.home() + "/secrets.json");
+        QVERIFY(secrets.open(QIODevice::ReadOnly));
+        QVERIFY(secrets.readAll().contains("token-2"));
+        for (const QString& f : {QStringLiteral("sluice.db"), QStringLiteral("sluice.db-wal")}) {
+            QFile db(h.home() + "/" + f);
+            if (db.open(QIODevice::ReadOnly))
+                QVERIFY2(!db.readAll().contains("token-2"), qPrintable(f));
+        }
+        const CliRun logs = h.cli({"logs", QString::number(first["job_id"].toInt())});
+        QVERIFY2(logs.out.contains("connector updated its configuration (keys: config.api_token, "
+                                   "config.rotations)"),
+                 qPrintable(logs.out));
+        QVERIFY2(!logs.out.contains("token-2"), qPrintable(logs.out));
+
+        // The connector refuses any token but token-2: the second sync succeeding proves it was sent.
+        QVERIFY(QFile::remove(failFlag));
+        auto second = h.cliJson({"sync", id});
+        QCOMPARE(second["status"].toString(), QStringLiteral("succeeded"));
+        const json sent = fileJson(h.path("dump/read-config.json"));
+        QCOMPARE(sent["api_token"], json("token-2"));
+        QCOMPARE(sent["rotations"], json(1));
+        QCOMPARE(fileText(h.path("token")), QByteArray("token-3"));
+        QCOMPARE(json::parse(h.cli({"connection", "show", id})
+                                 .out.toStdString())["source"]["config"]["config"]["rotations"],
+                 json(2));
+        QCOMPARE(h.rows("SELECT id FROM users ORDER BY rowid"), idRows(1, 2));
     }
 };
 

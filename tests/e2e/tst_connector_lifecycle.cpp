@@ -53,6 +53,15 @@ QString pidFile(const E2eHome& h, const QString& command) {
     return h.path("pids/" + command + ".pid");
 }
 
+// The stored connection, as the GUI hands it to a JobWorker.
+void loadConnection(const E2eHome& h, const QString& id, ConnectionConfig& out) {
+    auto store = Store::openInHome(h.home().toStdString());
+    SLUICE_VERIFY_OK(store);
+    auto found = ConnectionRepository(store->db()).find(id.toStdString());
+    SLUICE_VERIFY_OK(found);
+    out = found.value();
+}
+
 QJsonObject lastJob(const E2eHome& h, const QString& id) {
     return h.cliJson({"jobs", id}).array().first().toObject();
 }
@@ -244,13 +253,9 @@ private slots:
         const QString id = h.createConnection(
             connection(fake({{"hang_in", "read"}, {"pid_dir", h.path("pids").toStdString()}})));
         ConnectionConfig config;
-        {
-            auto store = Store::openInHome(h.home().toStdString());
-            SLUICE_VERIFY_OK(store);
-            auto found = ConnectionRepository(store->db()).find(id.toStdString());
-            SLUICE_VERIFY_OK(found);
-            config = found.value();
-        }
+        loadConnection(h, id, config);
+        if (QTest::currentTestFailed())
+            return;
         JobWorker worker(h.home().toStdString(), config, JobRequest{});
         QTRY_VERIFY_WITH_TIMEOUT(pidIn(pidFile(h, "read")) > 0, 30000);
         worker.cancel();
@@ -259,6 +264,43 @@ private slots:
         QVERIFY(snapshot.outcome && snapshot.outcome->ok());
         QCOMPARE(snapshot.outcome->value().status, sluice::core::JobStatus::Cancelled);
         QVERIFY(processGone(pidFile(h, "read")));
+    }
+
+    // The connector's STREAM_STATUS and ESTIMATE (rows and bytes) are kept per stream of the job, shown by
+    // `sluicectl sync` and `jobs`, and in the progress the GUI gets.
+    void connectorStreamStatusAndEstimatesArePerStream() {
+        E2eHome h;
+        const QString id = h.createConnection(connection(fake({})));
+        ConnectionConfig config;
+        loadConnection(h, id, config);
+        if (QTest::currentTestFailed())
+            return;
+        {
+            JobWorker worker(h.home().toStdString(), config, JobRequest{});
+            JobWorker::Snapshot snapshot;
+            QTRY_VERIFY_WITH_TIMEOUT((snapshot = worker.take()).finished, 30000);
+            QVERIFY(snapshot.outcome && snapshot.outcome->ok());
+            QCOMPARE(snapshot.outcome->value().status, sluice::core::JobStatus::Succeeded);
+            QCOMPARE(snapshot.streams.size(), size_t(1));
+            QCOMPARE(snapshot.streams[0].stream, std::string("users"));
+            QCOMPARE(snapshot.streams[0].connectorStatus, std::string("COMPLETE"));
+            QCOMPARE(snapshot.streams[0].estimate, int64_t(10));
+            QCOMPARE(snapshot.streams[0].bytesEstimate, int64_t(1000));
+        }
+        const QJsonObject first = lastJob(h, id)["streams"].toArray().first().toObject();
+        QCOMPARE(first["connector_status"].toString(), QStringLiteral("COMPLETE"));
+        QCOMPARE(first["records_estimated"].toInt(), 10);
+        QCOMPARE(first["bytes_estimated"].toInt(), 1000);
+
+        // Nothing new: the estimate says so.
+        const CliRun second = h.cli({"sync", id});
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(
+            second.out.contains("  users: succeeded, 0 records, generation 0 (sync), source says COMPLETE\n"),
+            qPrintable(second.out));
+        const QJsonObject again = lastJob(h, id)["streams"].toArray().first().toObject();
+        QCOMPARE(again["records_estimated"].toInt(), 0);
+        QCOMPARE(again["bytes_estimated"].toInt(), 0);
     }
 
     // The limits are checked when the connection is created; stored, they show their defaults.

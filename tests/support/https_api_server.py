@@ -10,6 +10,7 @@ Endpoints (all take total=N records, default 25; records are {"id", "name", "upd
   GET /cursor?cursor=C&limit=L        {"data": [...], "next": C2|null}   next token in the body
   GET /link?page=P&per_page=S         {"data": [...]} + Link rel="next"  Link header paging
   GET /oauth/items?...                like /items, but only with a bearer token from /oauth/token
+  GET /redirect?to=URL&...            302 to URL, with the other query parameters appended
   POST /oauth/token                   client_credentials (sluice-client / client-s3cr3t) or refresh_token
                                       (rt-0 at first, rotated on every exchange); ?uses=K makes a token
                                       good for K requests only
@@ -105,6 +106,13 @@ class Handler(BaseHTTPRequestHandler):
         if "since" in q:
             ids = [i for i in ids if record(i)["updated_at"] >= q["since"]]
         path = url.path
+        if path == "/redirect":
+            rest = urllib.parse.urlencode([(k, v) for k, v in q.items() if k != "to"])
+            self.send_response(302)
+            self.send_header("Location", q["to"] + ("&" if "?" in q["to"] else "?") + rest)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/oauth/items":
             auth = self.headers.get("Authorization", "")
             token = auth[7:] if auth.startswith("Bearer ") else ""

@@ -26,8 +26,10 @@ bool startsLikeMessage(std::string_view line) {
 // One read: decodes each stdout line and forwards it to the sink, remembering what the end needs to know.
 class ReadSession {
 public:
-    ReadSession(const ReadRequest& request, RecordSink& sink)
-        : m_sink(sink), m_decoder(decoderStreams(request)) {
+    using ConfigHandler = std::function<Status(const std::string& connectorConfigJson)>;
+
+    ReadSession(const ReadRequest& request, RecordSink& sink, ConfigHandler onConfig)
+        : m_sink(sink), m_decoder(decoderStreams(request)), m_onConfig(std::move(onConfig)) {
         m_touched.assign(request.streams.size(), false);
         m_completed.assign(request.streams.size(), false);
     }
@@ -125,8 +127,12 @@ private:
             return {};
         case MessageType::Trace:
             return onTrace(m.trace);
+        case MessageType::Control:
+            // Kept before the next line is read: a connector that fails later has spent the old token.
+            return m.control.connectorConfigJson.empty() ? Status()
+                                                         : m_onConfig(m.control.connectorConfigJson);
         default:
-            return {}; // CATALOG, SPEC, CONNECTION_STATUS, CONTROL, unknown: nothing to do during a read
+            return {}; // CATALOG, SPEC, CONNECTION_STATUS, unknown: nothing to do during a read
         }
     }
 
@@ -162,17 +168,23 @@ private:
             if (t.status == StreamStatus::Incomplete)
                 m_sink.log(LogLevel::Warn,
                            "connector reports stream " + streamLabel(t.stream) + " as incomplete");
+            const int i = indexOf(t.stream, "stream status");
+            if (i < 0)
+                return {};
+            if (t.status != StreamStatus::Unknown)
+                m_sink.streamStatus(size_t(i), toString(t.status));
             if (t.status != StreamStatus::Complete)
                 return {};
-            const int i = indexOf(t.stream, "stream status");
-            return i < 0 || m_completed[size_t(i)] ? Status{} : complete(size_t(i));
+            return m_completed[size_t(i)] ? Status{} : complete(size_t(i));
         }
         case TraceType::Estimate: {
-            if (!t.perStream || t.rowEstimate < 0)
+            if (!t.perStream || (t.rowEstimate < 0 && t.byteEstimate < 0))
                 return {};
             const int i = indexOf(t.stream, "estimate");
-            if (i >= 0)
+            if (i >= 0 && t.rowEstimate >= 0)
                 m_sink.estimate(size_t(i), t.rowEstimate);
+            if (i >= 0 && t.byteEstimate >= 0)
+                m_sink.estimateBytes(size_t(i), t.byteEstimate);
             return {};
         }
         case TraceType::Other:
@@ -183,6 +195,7 @@ private:
 
     RecordSink& m_sink;
     RecordDecoder m_decoder;
+    ConfigHandler m_onConfig;
     DecodedLine m_line;            // reused across lines
     std::vector<bool> m_touched;   // records or states came through
     std::vector<bool> m_completed; // streamComplete was called
@@ -236,7 +249,7 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
         return state.error();
 
     ChildProcessOptions opts;
-    opts.command = m_command;
+    opts.command = commandFor(dir);
     opts.args.insert(opts.args.end(), {"read", "--config", *config, "--catalog", *catalog});
     if (!state->empty()) {
         auto statePath = dir.write("state.json", *state);
@@ -251,7 +264,8 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
     sink.log(LogLevel::Info, "running `" + commandLineForDisplay(opts.command) + " " +
                                  commandLineForDisplay(opts.args) + "`");
 
-    ReadSession session(request, sink);
+    ReadSession session(request, sink,
+                        [this](const std::string& config) { return applyConnectorConfig(config); });
     auto exit = runChildProcess(
         opts, [&](std::string_view line) { return session.onLine(line); },
         [&](std::string_view line) { session.onStderr(line); });
@@ -259,6 +273,8 @@ Status AirbyteSource::read(const ReadRequest& request, RecordSink& sink) {
         return exit.error();
     if (exit->stoppedBy != ChildStop::None)
         return stoppedError("read", *exit);
+    if (auto failed = engineFailure(*exit))
+        return *failed;
     return session.finish(*exit);
 }
 

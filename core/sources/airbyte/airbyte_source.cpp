@@ -21,18 +21,28 @@ namespace {
 constexpr int64_t kMaxLimitSeconds = 7 * 24 * 3600;
 } // namespace
 
-AirbyteSource::AirbyteSource(const std::string& configJson) {
+AirbyteSource::AirbyteSource(const std::string& configJson) : m_sourceConfigJson(configJson) {
     json c = json::parse(configJson, nullptr, false);
     if (!c.is_object()) {
         m_configError = Error::config("the airbyte source configuration is not a JSON object");
         return;
     }
     auto cmd = c.find("command");
-    if (cmd == c.end() || !cmd->is_array() || cmd->empty()) {
-        m_configError = Error::config("`command` must be a non-empty list of strings (the connector's argv)");
+    if (auto image = c.find("image"); image != c.end() && !image->is_null()) {
+        if (cmd != c.end() && !cmd->is_null()) {
+            m_configError = Error::config("set either `command` or `image`, not both");
+            return;
+        }
+        if (Status st = readImage(c); !st) {
+            m_configError = st.error();
+            return;
+        }
+    } else if (cmd == c.end() || !cmd->is_array() || cmd->empty()) {
+        m_configError = Error::config("`command` must be a non-empty list of strings (the connector's argv), "
+                                      "or `image` the connector image to run");
         return;
     }
-    for (const auto& a : *cmd) {
+    for (const auto& a : m_container ? json::array() : *cmd) {
         if (!a.is_string()) {
             m_configError = Error::config("`command` must be a list of strings");
             return;
@@ -60,6 +70,33 @@ AirbyteSource::AirbyteSource(const std::string& configJson) {
     }
 }
 
+Status AirbyteSource::readImage(const json& c) {
+    std::string text[3];
+    const char* keys[3] = {"image", "network", "container_engine"};
+    for (int i = 0; i < 3; ++i) {
+        auto v = c.find(keys[i]);
+        if (v == c.end() || v->is_null())
+            continue;
+        if (!v->is_string() || v->get<std::string>().empty())
+            return Error::config(std::string("`") + keys[i] + "` must be a non-empty string");
+        text[i] = v->get<std::string>();
+    }
+    auto engine = findContainerEngine(text[2]);
+    if (!engine)
+        return engine.error();
+    m_container = ContainerRun{*engine, text[0], text[1]};
+    m_command = {*engine, "run", text[0]};
+    return {};
+}
+
+std::vector<std::string> AirbyteSource::commandFor(const RunDir& dir) const {
+    return m_container ? containerArgv(*m_container, dir.path()) : m_command;
+}
+
+std::optional<Error> AirbyteSource::engineFailure(const ChildProcessExit& exit) const {
+    return m_container ? containerFailure(*m_container, exit) : std::nullopt;
+}
+
 struct AirbyteSource::ControlRun {
     ChildProcessExit exit;
     std::optional<TraceMessage> error;             // the first TRACE ERROR
@@ -75,7 +112,7 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
     if (!dir.ok())
         return Error::internal("cannot create a private temporary folder for the connector");
     ChildProcessOptions opts;
-    opts.command = m_command;
+    opts.command = commandFor(dir);
     opts.args.push_back(verb);
     if (withConfig) {
         auto path = dir.write("config.json", m_connectorConfigJson);
@@ -120,6 +157,10 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
         case MessageType::Spec:
             run.spec = std::move(m->specJson);
             break;
+        case MessageType::Control:
+            if (!m->control.connectorConfigJson.empty())
+                return applyConnectorConfig(m->control.connectorConfigJson);
+            break;
         default:
             break;
         }
@@ -131,6 +172,8 @@ Result<AirbyteSource::ControlRun> AirbyteSource::runControl(const std::string& v
         return exit.error();
     if (exit->stoppedBy != ChildStop::None)
         return stoppedError(verb, *exit);
+    if (auto failed = engineFailure(*exit))
+        return *failed;
     run.exit = std::move(*exit);
     return run;
 }

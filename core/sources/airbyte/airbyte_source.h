@@ -1,15 +1,19 @@
 #pragma once
 
 #include "sources/airbyte/child_process.h"
+#include "sources/airbyte/container_run.h"
 #include "sources/source.h"
 
 #include <chrono>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace sluice::core {
+
+class RunDir;
 
 // Any command that speaks the Airbyte protocol, run as a child process the way the Airbyte platform runs a
 // connector image: `<command...> spec | check --config C | discover --config C |
@@ -20,6 +24,10 @@ namespace sluice::core {
 // "timeout_seconds": N (the longest a `spec`, `check` or `discover` may take; default 600, 0: no limit),
 // "heartbeat_timeout_seconds": N (the longest a `read` may print nothing on stdout; default 1800, 0: no
 // limit)}. Either limit stops the connector with a Transient error, so a job retries the read.
+// Instead of `command`, "image": "airbyte/source-faker:6.2.1" runs a connector image with docker or podman
+// (container_run.h; "network": passed as --network, "container_engine": "docker" or "podman" to choose).
+// A CONTROL CONNECTOR_CONFIG the connector prints in check, discover or read replaces `config` at once and
+// goes to the config handler (Source::setConfigHandler), which keeps it for the next run.
 class AirbyteSource : public Source {
 public:
     static constexpr int kDefaultTimeoutSeconds = 600;
@@ -54,8 +62,20 @@ private:
     Status validateConfig(bool runSpec = true);
     // The spec of m_command, remembered per process; with !runSpec only what is remembered.
     Result<std::optional<std::string>> cachedSpec(bool runSpec);
+    // A CONTROL CONNECTOR_CONFIG (airbyte_control.cpp): the connector's new configuration is used from now
+    // on and reported to the config handler, with the keys that changed.
+    Status applyConnectorConfig(const std::string& connectorConfigJson);
+    // `image`, `network` and `container_engine` of the configuration (see container_run.h).
+    Status readImage(const nlohmann::json& config);
 
-    std::vector<std::string> m_command;
+    // The argv that runs the connector with `dir` as its folder (an image mounts it).
+    std::vector<std::string> commandFor(const RunDir& dir) const;
+    // A failure of the container engine itself, when the connector is an image.
+    std::optional<Error> engineFailure(const ChildProcessExit& exit) const;
+
+    std::vector<std::string> m_command; // with an image: `<engine> run <image>`, what messages show
+    std::optional<ContainerRun> m_container;
+    std::string m_sourceConfigJson;    // the whole source configuration; never logged either
     std::string m_connectorConfigJson; // never logged: it holds the connector's secrets
     int m_timeoutSeconds = kDefaultTimeoutSeconds;
     int m_heartbeatSeconds = kDefaultHeartbeatSeconds;

@@ -133,9 +133,12 @@ Status HttpAuthenticator::fetchToken(HttpClient& client) {
     m_accessToken = body["access_token"].get<std::string>();
     keepSecret(m_accessToken);
     if (body.contains("refresh_token") && body["refresh_token"].is_string() &&
-        !body["refresh_token"].get<std::string>().empty()) {
+        !body["refresh_token"].get<std::string>().empty() &&
+        body["refresh_token"].get<std::string>() != m_auth.refreshToken) {
         m_auth.refreshToken = body["refresh_token"].get<std::string>();
         keepSecret(m_auth.refreshToken);
+        if (m_onRotated)
+            SLUICE_TRY(m_onRotated(m_auth.refreshToken));
     }
     int64_t expiresIn = 0;
     if (body.contains("expires_in") && body["expires_in"].is_number())

@@ -4,6 +4,7 @@
 #include "sources/http/http_config.h"
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace sluice::core {
@@ -20,6 +21,10 @@ public:
     Status apply(HttpClient& client, HttpUrl& url, HttpHeaders& headers);
     // After a 401: forgets the access token. True when a fresh one can be asked for (OAuth2).
     bool renew();
+    // Told each refresh token the server rotated, before it is used: the old one may be spent already.
+    void setRotatedHandler(std::function<Status(const std::string& refreshToken)> handler) {
+        m_onRotated = std::move(handler);
+    }
 
 private:
     Status fetchToken(HttpClient& client);
@@ -28,6 +33,7 @@ private:
     std::string m_basic; // "Basic <base64>", computed once
     std::string m_accessToken;
     std::chrono::steady_clock::time_point m_expires;
+    std::function<Status(const std::string&)> m_onRotated;
 };
 
 // Base64 (RFC 4648, with padding) for the basic scheme's credentials.

@@ -118,8 +118,8 @@ HttpClient::HttpClient(HttpClientOptions options) : m_options(std::move(options)
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "Sluice/" SLUICE_VERSION);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
+    // Redirects are followed by perform(): libcurl would send custom headers (an API key) to any host.
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // every coding this libcurl decodes (gzip, deflate)
     curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -152,6 +152,34 @@ Result<HttpResponse> HttpClient::postForm(const HttpUrl& url, const HttpHeaders&
 Result<HttpResponse> HttpClient::perform(const HttpUrl& url, const HttpHeaders& headers,
                                          const std::string* postBody) {
     const std::string where = std::string(postBody ? "POST " : "GET ") + redactSecrets(url.text());
+    HttpUrl target = url;
+    HttpHeaders sent = headers;
+    for (int redirects = 0;; ++redirects) {
+        std::string next;
+        auto response = performOnce(target, where, sent, postBody, next);
+        if (!response || next.empty())
+            return response;
+        if (redirects == kMaxRedirects)
+            return Error::config("http source: " + where + ": more than " + std::to_string(kMaxRedirects) +
+                                 " redirects");
+        auto to = parseHttpUrl(next);
+        if (!to)
+            return Error::config("http source: " + where + ": redirected to " + redactSecrets(next) +
+                                 ", which is not an http:// or https:// URL");
+        // The configured credentials are for the configured host: another host (or scheme, or port) gets
+        // none of them, and none come back on a later redirect (what browsers do with Authorization).
+        if (to->https != target.https || to->host != target.host || to->port != target.port)
+            sent.clear();
+        // 303, and 301/302 after a POST, turn the request into a GET (as libcurl and browsers do).
+        if (response->status == 303 || response->status == 301 || response->status == 302)
+            postBody = nullptr;
+        target = std::move(*to);
+    }
+}
+
+Result<HttpResponse> HttpClient::performOnce(const HttpUrl& url, const std::string& where,
+                                             const HttpHeaders& headers, const std::string* postBody,
+                                             std::string& redirectTo) {
     auto* curl = static_cast<CURL*>(m_curl);
     if (!curl)
         return Error::internal("http source: libcurl could not start a request");
@@ -195,6 +223,10 @@ Result<HttpResponse> HttpClient::perform(const HttpUrl& url, const HttpHeaders& 
         long status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         t.response.status = static_cast<int>(status);
+        char* location = nullptr;
+        if (status >= 300 && status < 400 &&
+            curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
+            redirectTo = location;
         return std::move(t.response);
     }
 
@@ -210,7 +242,6 @@ Result<HttpResponse> HttpClient::perform(const HttpUrl& url, const HttpHeaders& 
     case CURLE_SSL_CACERT_BADFILE:
         return Error::config("http source: " + where + ": cannot use `ca_certificate` " +
                              m_options.caCertificate + " (" + detail + ")");
-    case CURLE_TOO_MANY_REDIRECTS:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
         return Error::config("http source: " + where + ": " + detail);

@@ -53,7 +53,13 @@ public:
     Result<HttpResponse> postForm(const HttpUrl& url, const HttpHeaders& headers, const std::string& body);
 
 private:
+    static constexpr int kMaxRedirects = 10;
+
+    // Follows redirects itself; the headers go only to the URL's own scheme, host and port.
     Result<HttpResponse> perform(const HttpUrl& url, const HttpHeaders& headers, const std::string* postBody);
+    // One request; `redirectTo` gets the Location of a 3xx answer (absolute), else stays empty.
+    Result<HttpResponse> performOnce(const HttpUrl& url, const std::string& where, const HttpHeaders& headers,
+                                     const std::string* postBody, std::string& redirectTo);
 
     HttpClientOptions m_options;
     void* m_curl = nullptr; // CURL*, kept out of this header so only this layer sees libcurl

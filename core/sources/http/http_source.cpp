@@ -172,7 +172,8 @@ struct HttpSource::Session {
     HttpAuthenticator auth;
 };
 
-HttpSource::HttpSource(Result<HttpConfig> config) {
+HttpSource::HttpSource(Result<HttpConfig> config, std::string configJson)
+    : m_configJson(std::move(configJson)) {
     if (config)
         m_config = std::move(config.value());
     else
@@ -182,7 +183,7 @@ HttpSource::HttpSource(Result<HttpConfig> config) {
 HttpSource::~HttpSource() = default;
 
 std::unique_ptr<Source> makeHttpSource(const std::string& configJson) {
-    return std::make_unique<HttpSource>(parseHttpConfig(configJson));
+    return std::make_unique<HttpSource>(parseHttpConfig(configJson), configJson);
 }
 
 HttpSource::Session& HttpSource::session() {
@@ -191,6 +192,14 @@ HttpSource::Session& HttpSource::session() {
         HttpClientOptions options{c.caCertificate, c.insecure, c.connectTimeoutSeconds * 1000,
                                   c.timeoutSeconds * 1000};
         m_session.reset(new Session{HttpClient(std::move(options)), HttpAuthenticator(c.auth)});
+        m_session->auth.setRotatedHandler([this](const std::string& refreshToken) -> Status {
+            json config = json::parse(m_configJson, nullptr, false);
+            if (!config.is_object() || !config.contains("auth") || !config["auth"].is_object())
+                return {};
+            config["auth"]["refresh_token"] = refreshToken;
+            m_configJson = config.dump();
+            return reportConfigUpdate({m_configJson, {"/auth/refresh_token"}});
+        });
         if (c.insecure)
             logger("source")->warn(insecureWarning(c));
     }

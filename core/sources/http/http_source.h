@@ -41,7 +41,9 @@ public:
         int maxWaitMs = 300000;
     };
 
-    explicit HttpSource(Result<HttpConfig> config);
+    // `configJson` is the configuration `config` came from: a refresh token the server rotates is reported
+    // (Source::setConfigHandler) as that configuration with `auth.refresh_token` replaced.
+    explicit HttpSource(Result<HttpConfig> config, std::string configJson = {});
     ~HttpSource() override;
 
     void setRetryPolicy(RetryPolicy policy) { m_retry = policy; }
@@ -62,6 +64,7 @@ private:
     Status readStream(size_t index, const StreamReadSpec& spec, RecordSink& sink);
 
     std::optional<HttpConfig> m_config;
+    std::string m_configJson; // never logged: it holds the credentials
     Status m_configStatus;
     RetryPolicy m_retry;
     std::unique_ptr<Session> m_session;

@@ -192,7 +192,8 @@ def read(config, catalog, state):
         first = cursors.get(k, 0) + 1
         total = counts.get(k, 0)
         emit({"type": "TRACE", "trace": {"type": "ESTIMATE", "emitted_at": now_ms(), "estimate": dict(
-            d, type="STREAM", row_estimate=max(0, total - first + 1))}})
+            d, type="STREAM", row_estimate=max(0, total - first + 1),
+            byte_estimate=100 * max(0, total - first + 1))}})
         for i in range(first, total + 1):
             if emitted == fail_after:
                 out.flush()

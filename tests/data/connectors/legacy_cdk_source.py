@@ -8,7 +8,8 @@ the process exits 0. Records come from a JSON file the test edits between syncs:
 `updated_at` is after the stream's cursor.
 
 Config (see spec()): data_file, api_token and passphrase (secrets), token_file (when set, the token must equal its content,
-and each read rotates it: a new token is written there and sent in a CONTROL message), start_date, page_size,
+and each read rotates it: a new token is written there and sent in a CONTROL message, with `rotations` counted
+up; when the file `fail_after_rotation` names exists, the read fails right after), start_date, page_size,
 region, credentials. `dump_dir` copies the config and state files it was given.
 """
 import json
@@ -35,6 +36,8 @@ SPEC = {
         "api_token": {"type": "string", "airbyte_secret": True},
         "passphrase": {"type": "string", "airbyte_secret": True},
         "token_file": {"type": "string"},
+        "rotations": {"type": "integer"},
+        "fail_after_rotation": {"type": "string"},
         "start_date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
         "page_size": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
         "region": {"type": "string", "enum": ["eu", "us"], "default": "eu"},
@@ -93,9 +96,14 @@ def rotate(config):
     new = "token-%d" % (int(open(path).read().strip().rsplit("-", 1)[-1]) + 1)
     with open(path, "w") as f:
         f.write(new)
-    updated = dict(config, api_token=new)
+    updated = dict(config, api_token=new, rotations=config.get("rotations", 0) + 1)
     emit({"type": "CONTROL", "control": {"type": "CONNECTOR_CONFIG", "emitted_at": time.time() * 1000,
                                          "connectorConfig": {"config": updated}}})
+    if config.get("fail_after_rotation") and os.path.exists(config["fail_after_rotation"]):
+        emit({"type": "TRACE", "trace": {"type": "ERROR", "emitted_at": time.time() * 1000,
+                                         "error": {"message": "failed after the rotation",
+                                                   "failure_type": "system_error"}}})
+        sys.exit(1)
 
 
 def dump(config, name, path):
