@@ -90,6 +90,12 @@ QString formatCount(qint64 n) {
     return n < 0 ? QStringLiteral("—") : QLocale().toString(n);
 }
 
+QString formatBytes(qint64 bytes) {
+    if (bytes < 0)
+        return QStringLiteral("—");
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
 QString formatNumber(double v) {
     QString s = QLocale().toString(v, 'f', 2);
     const QString zeros = QLocale().decimalPoint() + QStringLiteral("00");

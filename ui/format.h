@@ -11,8 +11,10 @@ QString formatTime(const QString& isoUtc);     // "2024-05-01 14:03:07"; "" for 
 QString formatRelative(const QString& isoUtc); // "3 min ago", "in 12 min", "never" for empty
 QString formatDuration(const QString& startIso, const QString& endIso); // "1 min 05 s"; running: so far
 QString formatSeconds(double seconds);
-QString formatCount(qint64 n);  // "12,345"; "—" for a negative (unknown) count
-QString formatNumber(double v); // up to 2 decimals, grouped
+QString formatCount(qint64 n);
+QString formatBytes(qint64 bytes); // "12.5 MB" (decimal units), "—" when negative  // "12,345"; "—" for a
+                                   // negative (unknown) count
+QString formatNumber(double v);    // up to 2 decimals, grouped
 QIcon statusIcon(const QString& status);
 // A connection's status as the list and the header say it: "idle" before any sync reads "not synced yet"
 // (with a grey dot, not the green of a connection whose last job succeeded).

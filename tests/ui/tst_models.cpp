@@ -1,5 +1,6 @@
 // Every list and table of the GUI is an item model checked with QAbstractItemModelTester, through the
 // changes the engine's signals cause: resets, in-place updates, appended rows, edits.
+#include "format.h"
 #include "models/connection_list_model.h"
 #include "models/generation_models.h"
 #include "models/job_models.h"
@@ -82,6 +83,24 @@ private slots:
         QCOMPARE(rows.rows.size(), 1);
         QCOMPARE(rows.rows[0], (QStringList{"deleted in the source", "id=7", "_ab_cdc_deleted_at", "",
                                             "2026-12-01T10:00:00Z"}));
+    }
+
+    // A connector's own STREAM_STATUS and its byte estimate are shown per stream in the running job.
+    void connectorStatusPerStream() {
+        ui::JobProgressModel m;
+        core::StreamProgress p;
+        p.stream = "users";
+        p.committed = 10;
+        p.estimate = 40;
+        p.phase = "running";
+        p.bytesEstimate = 2500000;
+        p.connectorStatus = "RUNNING";
+        m.update({p});
+        QCOMPARE(m.index(0, ui::JobProgressModel::SourceSays).data().toString(), QString("running"));
+        QCOMPARE(m.index(0, ui::JobProgressModel::Estimate).data().toString(),
+                 QString("%1 (%2)").arg(ui::formatCount(40),
+                                        QLocale().formattedDataSize(2500000, 1, QLocale::DataSizeSIFormat)));
+        QCOMPARE(m.index(0, ui::JobProgressModel::Progress).data().toString(), QString("25%"));
     }
 
     void streams() {

@@ -63,7 +63,8 @@ int JobListModel::rowOfJob(qint64 id) const {
 }
 
 JobProgressModel::JobProgressModel(QObject* parent)
-    : TableModel({tr("Stream"), tr("Progress"), tr("Committed"), tr("Expected")}, parent) {}
+    : TableModel({tr("Stream"), tr("Progress"), tr("Committed"), tr("Expected"), tr("Source says")}, parent) {
+}
 
 void JobProgressModel::update(const QVector<sluice::core::StreamProgress>& streams) {
     QVector<sluice::core::StreamProgress> added;
@@ -103,7 +104,14 @@ QVariant JobProgressModel::cell(const sluice::core::StreamProgress& s, int colum
         case Committed:
             return formatCount(s.committed);
         case Estimate:
+            if (s.bytesEstimate >= 0)
+                return s.estimate >= 0
+                           ? tr("%1 (%2)").arg(formatCount(s.estimate), formatBytes(s.bytesEstimate))
+                           : formatBytes(s.bytesEstimate);
             return s.estimate >= 0 ? formatCount(s.estimate) : tr("unknown");
+        case SourceSays:
+            // The connector's own STREAM_STATUS word; built-in sources say nothing here.
+            return s.connectorStatus.isEmpty() ? QStringLiteral("—") : s.connectorStatus.toLower();
         }
     }
     if (role == Qt::TextAlignmentRole && (column == Committed || column == Estimate))

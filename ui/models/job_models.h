@@ -22,7 +22,7 @@ protected:
 class JobProgressModel : public TableModel<sluice::core::StreamProgress> {
     Q_OBJECT
 public:
-    enum Column { Stream, Progress, Committed, Estimate, ColumnCount };
+    enum Column { Stream, Progress, Committed, Estimate, SourceSays, ColumnCount };
     enum Role { ProgressRole = Qt::UserRole + 1 };
     explicit JobProgressModel(QObject* parent = nullptr);
     // Updates rows in place (a stream keeps its row) and adds new streams at the end.
