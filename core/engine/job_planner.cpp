@@ -19,6 +19,20 @@ std::string_view toString(JobType t) {
     return "sync";
 }
 
+std::string_view toString(JobTrigger t) {
+    switch (t) {
+    case JobTrigger::Gui:
+        return "gui";
+    case JobTrigger::Schedule:
+        return "schedule";
+    case JobTrigger::Cli:
+        return "cli";
+    case JobTrigger::Unknown:
+        break;
+    }
+    return "";
+}
+
 Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, const JobRequest& r) {
     std::vector<std::string> targets;
     if (r.type == JobType::Sync)
@@ -132,8 +146,7 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
                 p.generation = *current.value();
             } else {
                 p.generation = 0;
-                SLUICE_TRY(
-                    states.addGeneration(c.id, s.ns, s.name, 0, jobId, std::string(toText(p.action))));
+                SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, 0, jobId, std::string(toText(p.action))));
             }
         }
         plans.push_back(std::move(p));

@@ -57,7 +57,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     JobRepository jobs(m_store.db());
     const std::string refreshMode =
         request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
-    auto started = jobs.startJob(c.id, std::string(toString(request.type)), refreshMode);
+    auto started = jobs.startJob(c.id, std::string(toString(request.type)), refreshMode,
+                                 std::string(toString(request.trigger)));
     if (!started)
         return started.error();
     const int64_t jobId = started.value();
@@ -220,8 +221,7 @@ void JobRunner::markUnfinished(std::vector<StreamPlan>& plans, int64_t jobId, Jo
     for (size_t i = 0; i < plans.size(); ++i)
         if (!plans[i].blocked && !m_done[i])
             log.warnIfFailed(jobs.setStreamStatus(jobId, plans[i].config.ns, plans[i].config.name, status),
-                             "marking stream `" + plans[i].config.name + "` " +
-                                 std::string(toText(status)));
+                             "marking stream `" + plans[i].config.name + "` " + std::string(toText(status)));
 }
 
 } // namespace sluice::core

@@ -134,6 +134,10 @@ INSERT OR IGNORE INTO settings (key, value) VALUES ('home_id', lower(hex(randomb
         R"sql(
 ALTER TABLE stream_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 )sql",
+        // 6: who started each job (gui, schedule, cli); NULL for jobs started before it was recorded
+        R"sql(
+ALTER TABLE jobs ADD COLUMN trigger TEXT;
+)sql",
     };
     return list;
 }
