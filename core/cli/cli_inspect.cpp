@@ -61,12 +61,13 @@ int cmdJobs(Context& ctx) {
         *ctx.out << printable(arr, 2) << "\n";
         return kExitOk;
     }
-    *ctx.out << "JOB\tTYPE\tSTATUS\tSTARTED\tENDED\tATTEMPTS\tRECORDS\n";
+    *ctx.out << "JOB\tTYPE\tSTATUS\tSTARTED\tENDED\tATTEMPTS\tRECORDS\tTRIGGER\n";
     for (const auto& j : list.value()) {
         json d = jobToJson(jobs, j);
         *ctx.out << j.id << "\t" << j.type << "\t" << toText(j.status) << "\t" << j.startedAt << "\t"
                  << (j.endedAt.empty() ? "-" : j.endedAt) << "\t" << d["attempts"].size() << "\t"
-                 << d["records_committed"].get<int64_t>() << "\n";
+                 << d["records_committed"].get<int64_t>() << "\t" << (j.trigger.empty() ? "-" : j.trigger)
+                 << "\n";
     }
     return kExitOk;
 }

@@ -29,7 +29,8 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
               {"created_at", job.createdAt},
               {"started_at", job.startedAt},
               {"ended_at", job.endedAt.empty() ? json() : json(job.endedAt)},
-              {"error", job.error.empty() ? json() : json(job.error)}};
+              {"error", job.error.empty() ? json() : json(job.error)},
+              {"trigger", job.trigger.empty() ? json() : json(job.trigger)}};
     if (!job.refreshMode.empty())
         j["refresh_mode"] = job.refreshMode;
     int64_t total = 0;

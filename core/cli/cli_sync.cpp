@@ -115,7 +115,7 @@ int runJob(Context& ctx, const JobRequest& request) {
 } // namespace
 
 int cmdSync(Context& ctx) {
-    return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+    return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Cli});
 }
 
 int cmdRefresh(Context& ctx) {
@@ -125,11 +125,12 @@ int cmdRefresh(Context& ctx) {
     auto kind = parseRefreshMode(*mode);
     if (!kind || *kind == RefreshKind::Clear)
         return ctx.fail(Error::invalid("unknown refresh mode `" + *mode + "` (expected remove or retain)"));
-    return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream")});
+    return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream"), JobTrigger::Cli});
 }
 
 int cmdClear(Context& ctx) {
-    return runJob(ctx, JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream")});
+    return runJob(ctx,
+                  JobRequest{JobType::Clear, RefreshKind::Clear, ctx.args.all("--stream"), JobTrigger::Cli});
 }
 
 } // namespace sluice::core::cli

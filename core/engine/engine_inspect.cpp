@@ -130,6 +130,7 @@ RefreshPreview refreshPreview(Database& store, const ConnectionConfig& c, const 
     RefreshPreview out;
     out.connectionId = c.id;
     out.connectionName = q(c.name);
+    out.pending = pendingRefreshInfos(store, c);
     auto dest = makeDestinationFor(c);
     StateRepository states(store);
     for (const auto& s : c.streams) {

@@ -25,7 +25,7 @@ QString q(const std::string& s) {
 void Engine::startSync(qint64 connectionId) {
     if (hop([this, connectionId] { startSync(connectionId); }))
         return;
-    launch(connectionId, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+    launch(connectionId, JobRequest{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Gui});
 }
 
 void Engine::startRefresh(qint64 connectionId, const QVector<RefreshChoice>& choices) {
@@ -34,7 +34,8 @@ void Engine::startRefresh(qint64 connectionId, const QVector<RefreshChoice>& cho
     // A job has one refresh kind: one job per kind, the gentlest first.
     std::deque<JobRequest> jobs;
     for (RefreshKind kind : {RefreshKind::Retain, RefreshKind::Remove, RefreshKind::Clear}) {
-        JobRequest r{kind == RefreshKind::Clear ? JobType::Clear : JobType::Refresh, kind, {}};
+        JobRequest r{
+            kind == RefreshKind::Clear ? JobType::Clear : JobType::Refresh, kind, {}, JobTrigger::Gui};
         for (const auto& c : choices)
             if (c.kind.toStdString() == toString(kind))
                 r.streams.push_back(c.stream.toStdString());
@@ -55,7 +56,7 @@ void Engine::startRefresh(qint64 connectionId, const QVector<RefreshChoice>& cho
 void Engine::startClear(qint64 connectionId, const QStringList& streams) {
     if (hop([this, connectionId, streams] { startClear(connectionId, streams); }))
         return;
-    JobRequest r{JobType::Clear, RefreshKind::Clear, {}};
+    JobRequest r{JobType::Clear, RefreshKind::Clear, {}, JobTrigger::Gui};
     for (const auto& s : streams)
         r.streams.push_back(s.toStdString());
     launch(connectionId, r);
@@ -239,7 +240,7 @@ void Engine::schedulerTick() {
     for (int64_t id : m_scheduler->due(all)) {
         logger("scheduler")->info("connection {} is due: starting a scheduled sync", id);
         m_scheduler->markStarted(id);
-        launch(id, JobRequest{JobType::Sync, RefreshKind::Retain, {}});
+        launch(id, JobRequest{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Schedule});
         ++started;
     }
     emit schedulerTicked(started);

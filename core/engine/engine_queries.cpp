@@ -130,6 +130,18 @@ ScheduledConnection scheduledConnection(Database& store, const ConnectionConfig&
     return sc;
 }
 
+QVector<PendingRefreshInfo> pendingRefreshInfos(Database& store, const ConnectionConfig& c) {
+    QVector<PendingRefreshInfo> out;
+    auto pending = StateRepository(store).pendingRefreshes(c.id);
+    if (!pending)
+        return out;
+    for (const auto& cfg : c.streams)
+        for (const auto& p : pending.value())
+            if (p.ns == cfg.ns && p.name == cfg.name)
+                out.push_back({q(cfg.name), q(p.kind)});
+    return out;
+}
+
 ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) {
     ConnectionDetails d;
     d.id = c.id;
@@ -148,8 +160,11 @@ ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& c) 
         for (const auto& x : p.value())
             pending[x.ns + "\x1f" + x.name] = x.kind;
     d.refreshPending = !pending.empty();
+    d.pendingRefreshes = pendingRefreshInfos(store, c);
     if (auto running = jobs.runningJob(c.id); running && running.value())
         d.runningJobId = running.value()->id;
+    if (auto last = jobs.jobsOf(c.id, 1); last && !last->empty())
+        d.lastJobStartedAt = q(last->front().startedAt);
     const auto lastRuns = lastRunPerStream(jobs, c.id, c.streams.size());
     auto dest = makeDestinationFor(c);
 
@@ -216,6 +231,7 @@ QVector<JobSummary> jobSummaries(Database& store, qint64 connectionId, int limit
         s.startedAt = q(j.startedAt);
         s.endedAt = q(j.endedAt);
         s.error = q(j.error);
+        s.trigger = q(j.trigger);
         if (auto attempts = jobs.attempts(j.id)) {
             s.attempts = static_cast<int>(attempts->size());
             for (const auto& a : attempts.value())
@@ -237,7 +253,8 @@ JobDetails jobDetails(Database& store, qint64 jobId) {
     }
     const auto& j = job.value();
     d.job = {j.id,           j.connectionId, q(j.type), q(j.status), q(j.refreshMode),
-             q(j.startedAt), q(j.endedAt),   0,         0,           q(j.error)};
+             q(j.startedAt), q(j.endedAt),   0,         0,           q(j.error),
+             q(j.trigger)};
     if (auto attempts = jobs.attempts(jobId))
         for (const auto& a : attempts.value()) {
             d.attempts.push_back(

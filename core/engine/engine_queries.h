@@ -21,6 +21,8 @@ ScheduledConnection scheduledConnection(Database& store, const ConnectionConfig&
 // The connection with one row per configured stream: mode, cursor and key as configured and as the source
 // defines them, status, last sync, rows in the destination, current generation.
 ConnectionDetails connectionDetails(Database& store, const ConnectionConfig& connection);
+// The connection's refreshes that have not finished, in the order of its streams.
+QVector<PendingRefreshInfo> pendingRefreshInfos(Database& store, const ConnectionConfig& connection);
 
 QVector<JobSummary> jobSummaries(Database& store, qint64 connectionId, int limit, QString* error);
 JobDetails jobDetails(Database& store, qint64 jobId);

@@ -49,6 +49,12 @@ struct StreamRow {
     QString schemaJson;     // the stream as discovered or last synced (catalog JSON); empty if unknown
 };
 
+// A refresh (or clear) of a stream that has not completed: the next job of the connection continues it.
+struct PendingRefreshInfo {
+    QString stream;
+    QString kind; // retain, remove, clear
+};
+
 struct ConnectionDetails {
     qint64 id = 0;
     QString name;
@@ -57,6 +63,8 @@ struct ConnectionDetails {
     QString json; // the connection in the file format, secrets revealed (for editing in this process only)
     QVector<StreamRow> streams;
     bool refreshPending = false;
+    QVector<PendingRefreshInfo> pendingRefreshes; // in the order of the streams
+    QString lastJobStartedAt; // ISO time the newest job started, empty if none: an interval counts from it
     qint64 runningJobId = 0;
     QString error; // set when the connection could not be loaded
 };
@@ -71,6 +79,7 @@ struct JobSummary {
     int attempts = 0;
     qint64 recordsCommitted = 0;
     QString error;
+    QString trigger; // gui, schedule, cli; empty when not recorded (older jobs)
 };
 
 struct AttemptInfo {
@@ -212,6 +221,7 @@ struct RefreshPreview {
     QString connectionName;
     QVector<RefreshStreamPreview> streams; // the affected streams
     QStringList otherStreams;              // enabled streams that sync normally in the same job
+    QVector<PendingRefreshInfo> pending;   // refreshes not finished yet, which the next job continues
     QString error;
 };
 

@@ -31,6 +31,20 @@ std::string_view toString(StreamPhase p) {
     return "waiting";
 }
 
+std::string_view toString(JobTrigger t) {
+    switch (t) {
+    case JobTrigger::Gui:
+        return "gui";
+    case JobTrigger::Schedule:
+        return "schedule";
+    case JobTrigger::Cli:
+        return "cli";
+    case JobTrigger::Unknown:
+        break;
+    }
+    return "";
+}
+
 Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, const JobRequest& r) {
     std::vector<std::string> targets;
     if (r.type == JobType::Sync)

@@ -58,7 +58,8 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     JobRepository jobs(m_store.db());
     const std::string refreshMode =
         request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
-    auto started = jobs.startJob(c.id, std::string(toString(request.type)), refreshMode);
+    auto started = jobs.startJob(c.id, std::string(toString(request.type)), refreshMode,
+                                 std::string(toString(request.trigger)));
     if (!started)
         return started.error();
     const int64_t jobId = started.value();

@@ -16,10 +16,16 @@ namespace sluice::core {
 enum class JobType { Sync, Refresh, Clear };
 std::string_view toString(JobType t);
 
+// Who started a job, kept in the job's row so the jobs list can say it. The scheduler counts as `schedule`
+// in whichever process runs it (the desktop app or a headless one).
+enum class JobTrigger { Unknown, Gui, Schedule, Cli };
+std::string_view toString(JobTrigger t); // "" (unknown), "gui", "schedule", "cli"
+
 struct JobRequest {
     JobType type = JobType::Sync;
     RefreshKind refreshKind = RefreshKind::Retain; // for Refresh
     std::vector<std::string> streams;              // Refresh/Clear: empty means every selected stream
+    JobTrigger trigger = JobTrigger::Unknown;
 };
 
 // How one configured stream takes part in a job.

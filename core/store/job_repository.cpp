@@ -20,7 +20,8 @@ std::string storedMessage(const std::string& text) {
 
 const char* kJobColumns =
     "id, connection_id, type, status, COALESCE(refresh_mode,''), created_at, "
-    "COALESCE(started_at,''), COALESCE(ended_at,''), pid, COALESCE(error,''), cancel_requested";
+    "COALESCE(started_at,''), COALESCE(ended_at,''), pid, COALESCE(error,''), cancel_requested, "
+    "COALESCE(trigger,'')";
 
 // A row whose status or action this version cannot read fails the whole query, naming the text (`bad` keeps
 // the first such error; forEachRow's callbacks cannot return one).
@@ -33,12 +34,12 @@ template <typename T> T orFail(Result<T> parsed, Status& bad, T fallback) {
 }
 
 JobRecord readJobRow(Statement& st, Status& bad) {
-    return JobRecord{st.getInt(0),      st.getInt(1),
-                     st.getText(2),     orFail(jobStatusFromText(st.getText(3)), bad, JobStatus::Failed),
-                     st.getText(4),     st.getText(5),
-                     st.getText(6),     st.getText(7),
-                     st.getOptInt(8),   st.getText(9),
-                     st.getInt(10) != 0};
+    return JobRecord{st.getInt(0),       st.getInt(1),
+                     st.getText(2),      orFail(jobStatusFromText(st.getText(3)), bad, JobStatus::Failed),
+                     st.getText(4),      st.getText(5),
+                     st.getText(6),      st.getText(7),
+                     st.getOptInt(8),    st.getText(9),
+                     st.getInt(10) != 0, st.getText(11)};
 }
 } // namespace
 
@@ -85,7 +86,7 @@ Result<int> JobRepository::closeStaleJobs() {
 }
 
 Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string& type,
-                                        const std::string& refreshMode) {
+                                        const std::string& refreshMode, const std::string& trigger) {
     auto started = m_db.write("starting a job", [&]() -> Result<int64_t> {
         auto closed = closeStaleJobs();
         if (!closed)
@@ -102,9 +103,9 @@ Result<int64_t> JobRepository::startJob(int64_t connectionId, const std::string&
         }
         const std::string now = nowIso();
         SLUICE_TRY(m_db.execute("INSERT INTO jobs (connection_id, type, status, refresh_mode, created_at, "
-                                "started_at, pid) VALUES (?,?,'running',?,?,?,?)",
+                                "started_at, pid, trigger) VALUES (?,?,'running',?,?,?,?,?)",
                                 connectionId, type, nullIfEmpty(refreshMode), now, now,
-                                static_cast<int64_t>(::getpid())));
+                                static_cast<int64_t>(::getpid()), nullIfEmpty(trigger)));
         return m_db.lastInsertRowId();
     });
     if (started)

@@ -20,6 +20,7 @@ struct JobRecord {
     std::optional<int64_t> pid;
     std::string error;
     bool cancelRequested = false;
+    std::string trigger; // gui | schedule | cli; empty for jobs of a Sluice that did not record it
 };
 
 struct AttemptRecord {
@@ -59,7 +60,9 @@ public:
 
     // Creates a running job for this process, atomically refusing when another live job of the
     // connection runs. Jobs left "running" by dead processes are closed as failed first.
-    Result<int64_t> startJob(int64_t connectionId, const std::string& type, const std::string& refreshMode);
+    // `trigger` says who started it (gui, schedule, cli); empty stores NULL.
+    Result<int64_t> startJob(int64_t connectionId, const std::string& type, const std::string& refreshMode,
+                             const std::string& trigger = {});
     Status finishJob(int64_t jobId, JobStatus status, const std::string& error);
     // Marks jobs whose process is gone as failed; returns how many.
     Result<int> closeStaleJobs();

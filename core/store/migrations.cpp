@@ -128,9 +128,8 @@ CREATE TABLE settings (
         R"sql(
 INSERT OR IGNORE INTO settings (key, value) VALUES ('home_id', lower(hex(randomblob(16))));
 )sql",
-        // 5: what kind of state a connection-wide state is ('' GLOBAL, 'legacy' LEGACY), so it goes back to
-        // the
-        // connector in the shape the connector wrote it
+        // 5: what kind of state a connection-wide state is ('' GLOBAL, 'legacy' LEGACY), so it goes back
+        // to the connector in the shape the connector wrote it
         R"sql(
 ALTER TABLE stream_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 )sql",
@@ -139,6 +138,10 @@ ALTER TABLE stream_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE job_streams ADD COLUMN connector_status TEXT;
 ALTER TABLE job_streams ADD COLUMN records_estimated INTEGER;
 ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
+)sql",
+        // 7: who started each job (gui, schedule, cli); NULL for jobs started before it was recorded
+        R"sql(
+ALTER TABLE jobs ADD COLUMN trigger TEXT;
 )sql",
     };
     return list;

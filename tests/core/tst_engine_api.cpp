@@ -127,6 +127,7 @@ private slots:
         QTRY_COMPARE(details.count(), 1);
         auto jd = lastArg<JobDetails>(details);
         QCOMPARE(jd.attempts.size(), 1);
+        QCOMPARE(jd.job.trigger, QStringLiteral("gui")); // the engine's startSync is a click in the app
         QCOMPARE(jd.streams.size(), 3);
         QVERIFY(!jd.log.isEmpty());
     }
@@ -185,6 +186,15 @@ private slots:
         thread.engine()->setSchedulerInterval(50);
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
         QCOMPARE(started.first().at(1).toLongLong(), due);
+        {
+            // Stored as started by the schedule; the jobs started above without a trigger read as unknown.
+            auto store = Store::openInHome(home.path().toStdString());
+            auto ran = JobRepository(store->db()).jobsOf(due);
+            QVERIFY(ran.ok());
+            QCOMPARE(ran->size(), size_t(2));
+            QCOMPARE(ran->front().trigger, std::string("schedule"));
+            QCOMPARE(ran->back().trigger, std::string());
+        }
         // Not a pause that hopes the scheduler looked: five more of its decisions, each starting nothing.
         const int seen = int(ticks.count());
         QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= seen + 5, 10000);

@@ -38,13 +38,17 @@ private slots:
         h.write("kings.jsonl", kFirst);
         const QString id = h.createConnection(kConnection);
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
-        QCOMPARE(h.rows(kQuery), (Rows{{"Louis XVI", "0", "1754"}, {"Marie Antoinette", "0", "1755"},
+        QCOMPARE(h.rows(kQuery), (Rows{{"Louis XVI", "0", "1754"},
+                                       {"Marie Antoinette", "0", "1755"},
                                        {"Louis XVII", "0", "1785"}}));
 
         h.write("kings.jsonl", kSecond);
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
-        const Rows five = {{"Louis XVI", "0", "1754"}, {"Marie Antoinette", "0", "1755"}, {"Louis XVII", "0", "1785"},
-                           {"Louis XVI", "1", "1793"}, {"Marie Antoinette", "1", "1793"}};
+        const Rows five = {{"Louis XVI", "0", "1754"},
+                           {"Marie Antoinette", "0", "1755"},
+                           {"Louis XVII", "0", "1785"},
+                           {"Louis XVI", "1", "1793"},
+                           {"Marie Antoinette", "1", "1793"}};
         QCOMPARE(h.rows(kQuery), five);
 
         // Nothing new in the source: nothing added, in particular not the records at the saved maximum.
@@ -58,14 +62,17 @@ private slots:
 )");
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
         QCOMPARE(h.rows("SELECT count(*) FROM kings")[0][0], std::string("6"));
-        QCOMPARE(h.rows("SELECT name FROM kings ORDER BY rowid DESC LIMIT 1")[0][0], std::string("Madame Royale"));
+        QCOMPARE(h.rows("SELECT name FROM kings ORDER BY rowid DESC LIMIT 1")[0][0],
+                 std::string("Madame Royale"));
         // Incremental syncs stay in generation 0.
         QCOMPARE(h.rows("SELECT DISTINCT _airbyte_generation_id FROM kings"), (Rows{{"0"}}));
     }
 
     void typedColumnsAndMetadata() {
         E2eHome h;
-        h.write("people.jsonl", R"({"id": 1, "name": "Ada", "score": 9.5, "active": true, "address": {"city": "London"}, "tags": ["a", "b"], "age": 36}
+        h.write(
+            "people.jsonl",
+            R"({"id": 1, "name": "Ada", "score": 9.5, "active": true, "address": {"city": "London"}, "tags": ["a", "b"], "age": 36}
 {"id": 2, "name": "Grace", "score": 7, "active": false, "address": null, "tags": [], "age": "unknown"}
 )");
         const QString id = h.createConnection(R"({"name": "people",
@@ -77,10 +84,17 @@ private slots:
         const int jobId = job["job_id"].toInt();
 
         const Rows columns = h.rows("SELECT name, type FROM pragma_table_info('people') ORDER BY cid");
-        QCOMPARE(columns, (Rows{{"id", "INTEGER"}, {"name", "TEXT"}, {"score", "REAL"}, {"active", "INTEGER"},
-                                {"address", "TEXT"}, {"tags", "TEXT"}, {"age", "TEXT"},
-                                {"_airbyte_raw_id", "TEXT"}, {"_airbyte_extracted_at", "TEXT"},
-                                {"_airbyte_generation_id", "INTEGER"}, {"_airbyte_meta", "TEXT"}}));
+        QCOMPARE(columns, (Rows{{"id", "INTEGER"},
+                                {"name", "TEXT"},
+                                {"score", "REAL"},
+                                {"active", "INTEGER"},
+                                {"address", "TEXT"},
+                                {"tags", "TEXT"},
+                                {"age", "TEXT"},
+                                {"_airbyte_raw_id", "TEXT"},
+                                {"_airbyte_extracted_at", "TEXT"},
+                                {"_airbyte_generation_id", "INTEGER"},
+                                {"_airbyte_meta", "TEXT"}}));
         QCOMPARE(h.rows("SELECT id, name, score, active, address, tags FROM people ORDER BY id"),
                  (Rows{{"1", "Ada", "9.5", "1", R"({"city":"London"})", R"(["a","b"])"},
                        {"2", "Grace", "7.0", "0", "NULL", "[]"}}));
@@ -112,8 +126,11 @@ private slots:
             "streams": [{"name": "orders", "sync_mode": "incremental", "destination_sync_mode": "append",
                          "cursor_field": ["id"]}]})");
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
-        QCOMPARE(h.rows("SELECT id, amount, json_extract(_airbyte_meta, '$.changes') FROM orders WHERE id = 10001"),
-                 (Rows{{"10001", "NULL", R"([{"change":"NULLED","field":"amount","reason":"DESTINATION_TYPECAST_ERROR"}])"}}));
+        QCOMPARE(
+            h.rows(
+                "SELECT id, amount, json_extract(_airbyte_meta, '$.changes') FROM orders WHERE id = 10001"),
+            (Rows{{"10001", "NULL",
+                   R"([{"change":"NULLED","field":"amount","reason":"DESTINATION_TYPECAST_ERROR"}])"}}));
         QCOMPARE(h.rows("SELECT amount, json_extract(_airbyte_meta, '$.changes') FROM orders WHERE id = 1"),
                  (Rows{{"10", "[]"}}));
         QCOMPARE(h.rows("SELECT count(*) FROM orders")[0][0], std::string("10001"));
@@ -129,7 +146,8 @@ private slots:
         auto r = h.cli({"sync", id});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("needs a cursor"), qPrintable(r.err));
-        QVERIFY(!QFile::exists(h.warehouse()) || h.rows("SELECT count(*) FROM sqlite_master WHERE name='kings'")[0][0] == "0");
+        QVERIFY(!QFile::exists(h.warehouse()) ||
+                h.rows("SELECT count(*) FROM sqlite_master WHERE name='kings'")[0][0] == "0");
     }
 
     void stateAndJobsAreReported() {
@@ -148,12 +166,18 @@ private slots:
         const auto job = jobs[0].toObject();
         QCOMPARE(job["type"].toString(), QStringLiteral("sync"));
         QCOMPARE(job["status"].toString(), QStringLiteral("succeeded"));
+        QCOMPARE(job["trigger"].toString(), QStringLiteral("cli")); // started by sluicectl
         QCOMPARE(job["attempts"].toArray().size(), 1);
         QCOMPARE(job["attempts"][0]["number"].toInt(), 1);
         QCOMPARE(job["attempts"][0]["records_committed"].toInt(), 3);
         QCOMPARE(job["streams"][0]["name"].toString(), QStringLiteral("kings"));
         QCOMPARE(job["streams"][0]["generation_id"].toInt(), 0);
         QCOMPARE(job["streams"][0]["records_committed"].toInt(), 3);
+
+        // The plain table says it too, in its last column.
+        const auto table = h.cli({"jobs", id});
+        QVERIFY2(table.out.contains("\tRECORDS\tTRIGGER\n") && table.out.contains("\t3\tcli\n"),
+                 qPrintable(table.out));
 
         auto logs = h.cli({"logs", QString::number(job["job_id"].toInt())});
         QCOMPARE(logs.exitCode, 0);

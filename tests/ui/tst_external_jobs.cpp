@@ -46,6 +46,7 @@ private slots:
         // The job shows up running, and its records, its attempt and its log lines move on while it runs.
         QTRY_COMPARE_WITH_TIMEOUT(jobs->jobModel()->rowCount(), 1, 10000);
         QTRY_COMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("running"));
+        QCOMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::StartedBy), QString("sluicectl"));
         QTRY_VERIFY_WITH_TIMEOUT(records(jobs, 0) > 0, 10000);
         const qint64 first = records(jobs, 0);
         QTRY_VERIFY_WITH_TIMEOUT(records(jobs, 0) > first, 10000);

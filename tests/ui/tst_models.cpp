@@ -133,8 +133,12 @@ private slots:
                                        "2024-01-01T00:01:05.000Z",
                                        1,
                                        1200,
-                                       {}}});
+                                       {},
+                                       "schedule"},
+                      core::JobSummary{2, 1, "sync", "succeeded", {}, {}, {}, 1, 10, {}, {}}});
         QCOMPARE(jobs.index(0, ui::JobListModel::Type).data().toString(), QString("refresh (retain)"));
+        QCOMPARE(jobs.index(0, ui::JobListModel::StartedBy).data().toString(), QString("Schedule"));
+        QCOMPARE(jobs.index(1, ui::JobListModel::StartedBy).data().toString(), QString("unknown"));
         QCOMPARE(jobs.index(0, ui::JobListModel::Duration).data().toString(), QString("1 min 05 s"));
 
         ui::JobProgressModel progress;

@@ -4,9 +4,11 @@
 #include "dialogs/clear_dialog.h"
 #include "dialogs/refresh_dialog.h"
 #include "models/generation_models.h"
+#include "models/job_models.h"
 #include "models/refresh_choice_model.h"
 #include "ui_harness.h"
 #include "widgets/generations_panel.h"
+#include "widgets/jobs_panel.h"
 
 #include <QAction>
 #include <QBarCategoryAxis>
@@ -70,6 +72,50 @@ private slots:
         QCOMPARE(d->model()->choice(0), retain ? QString("retain") : QString());
         QCOMPARE(d->confirmButton()->isEnabled(), retain);
         QVERIFY(!d->choose("users", "remove") || remove);
+        d->reject();
+    }
+
+    // A refresh whose job failed stays pending: opened again, the dialog says which stream, of which kind,
+    // that the next job continues it, and what confirming now does to it.
+    void saysARefreshIsAlreadyPending() {
+        GuiHarness h([](const QString& home) {
+            test::createConnection(home, QStringLiteral(R"({"name": "flaky",
+                "source": {"type": "demo", "config": {"count": 200, "page_size": 20, "fail_after_records": 30}},
+                "destination": {"type": "sqlite", "config": {"path": "%1/flaky.sqlite"}},
+                "streams": [{"name": "users", "sync_mode": "incremental", "destination_sync_mode": "append_dedup"},
+                            {"name": "purchases", "sync_mode": "incremental", "destination_sync_mode": "append"}],
+                "settings": {"retry": {"max_attempts": 1}}})")
+                                             .arg(home));
+        });
+        QVERIFY(h.waitForConnection("flaky"));
+        h.window->openRefreshDialog({"users"});
+        QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());
+        QVERIFY(!h.window->refreshDialog()->pendingNote()->isVisible()); // nothing pending yet
+        QCOMPARE(h.window->refreshDialog()->model()->choice(0), QString("retain"));
+        QTest::mouseClick(h.window->refreshDialog()->confirmButton(), Qt::LeftButton);
+        QTRY_VERIFY(!h.window->refreshDialog());
+        auto* jobs = h.window->jobsPanel();
+        QTRY_COMPARE_WITH_TIMEOUT(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("failed"),
+                                  20000);
+
+        h.window->openRefreshDialog();
+        QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());
+        ui::RefreshDialog* d = h.window->refreshDialog();
+        QVERIFY(d->pendingNote()->isVisible());
+        const QString pending =
+            "<b>A refresh is already pending:</b> users (refresh and retain records) did not "
+            "finish (its job failed or was cancelled). The next job of this connection "
+            "continues it where it stopped.";
+        QCOMPARE(d->model()->choice(0), QString("retain"));
+        QCOMPARE(d->pendingNote()->text(),
+                 pending + "<br>Confirming starts users over, with the option chosen below, instead of "
+                           "continuing.");
+        QVERIFY(d->choose("users", QString()));
+        QCOMPARE(d->pendingNote()->text(), pending + "<br>This refresh also continues users.");
+        QVERIFY(d->choose("purchases", "clear"));
+        QCOMPARE(d->pendingNote()->text(),
+                 pending +
+                     "<br>A clear touches only what it clears: the next sync or refresh continues users.");
         d->reject();
     }
 

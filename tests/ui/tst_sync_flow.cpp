@@ -95,6 +95,7 @@ private slots:
         QTRY_COMPARE(jobs->jobModel()->rowCount(), 1);
         QTRY_COMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("succeeded"));
         QCOMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::Records), QString("900"));
+        QCOMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::StartedBy), QString("You (desktop app)"));
         QTRY_COMPARE(jobs->attemptModel()->rowCount(), 1);
         QTRY_VERIFY(jobs->logModel()->rowCount() > 3);
         QVERIFY(jobs->logModel()->text().contains("job succeeded"));

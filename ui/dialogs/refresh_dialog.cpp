@@ -80,7 +80,7 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
                              const QString& preferred, QWidget* parent)
     : QDialog(parent), m_engine(engine), m_connectionId(connectionId), m_preferred(preferred),
       m_model(new RefreshChoiceModel(this)), m_view(new QTableView), m_intro(new QLabel),
-      m_summary(new QLabel), m_warning(new QLabel),
+      m_summary(new QLabel), m_warning(new QLabel), m_pending(new QLabel),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel)) {
     setWindowTitle(tr("Refresh streams"));
     m_intro->setWordWrap(true);
@@ -95,6 +95,10 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     m_view->setWordWrap(false);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_pending->setWordWrap(true);
+    m_pending->setTextFormat(Qt::RichText);
+    m_pending->setAccessibleName(tr("Refresh already pending"));
+    m_pending->hide();
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
     m_warning->setWordWrap(true);
@@ -113,6 +117,7 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     connect(m_engine->engine(), &core::Engine::refreshPreviewLoaded, this, &RefreshDialog::onPreview);
 
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_pending);
     layout->addWidget(m_intro);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_summary);
@@ -139,6 +144,7 @@ void RefreshDialog::onPreview(const sluice::core::RefreshPreview& preview) {
         return;
     }
     m_otherStreams = preview.otherStreams;
+    m_pendingRefreshes = preview.pending;
     setWindowTitle(tr("Refresh streams of %1").arg(preview.connectionName));
     QString intro =
         tr("Choose how each stream is refreshed. A refresh re-imports the stream from the source in a "
@@ -215,6 +221,49 @@ void RefreshDialog::updateSummary() {
         lines << tr("Nothing is chosen: the streams would only sync normally.");
     m_summary->setText(lines.join(QStringLiteral("<br>")));
     confirmButton()->setEnabled(!m_model->choices().isEmpty());
+    updatePending();
+}
+
+namespace {
+QString kindWords(const QString& kind) {
+    if (kind == QLatin1String("remove"))
+        return RefreshDialog::tr("refresh and remove records");
+    if (kind == QLatin1String("clear"))
+        return RefreshDialog::tr("clear");
+    return RefreshDialog::tr("refresh and retain records");
+}
+} // namespace
+
+// A refresh that failed or was cancelled stays pending (SPEC §4): the user is told before starting
+// another one what the next job does with it, and what this confirmation changes.
+void RefreshDialog::updatePending() {
+    m_pending->setVisible(!m_pendingRefreshes.isEmpty());
+    if (m_pendingRefreshes.isEmpty())
+        return;
+    QStringList which, restarted, continued;
+    bool refreshChosen = false;
+    for (const auto& c : m_model->choices())
+        refreshChosen = refreshChosen || c.kind != QLatin1String("clear");
+    for (const auto& p : m_pendingRefreshes) {
+        which << tr("%1 (%2)").arg(p.stream.toHtmlEscaped(), kindWords(p.kind));
+        bool chosen = false;
+        for (const auto& c : m_model->choices())
+            chosen = chosen || c.stream == p.stream;
+        (chosen ? restarted : continued) << p.stream.toHtmlEscaped();
+    }
+    QStringList lines;
+    lines << tr("<b>A refresh is already pending:</b> %1 did not finish (its job failed or was cancelled). "
+                "The next job of this connection continues it where it stopped.")
+                 .arg(which.join(QStringLiteral(", ")));
+    if (!restarted.isEmpty())
+        lines << tr("Confirming starts %1 over, with the option chosen below, instead of continuing.")
+                     .arg(restarted.join(QStringLiteral(", ")));
+    if (!continued.isEmpty() && refreshChosen)
+        lines << tr("This refresh also continues %1.").arg(continued.join(QStringLiteral(", ")));
+    else if (!continued.isEmpty() && !m_model->choices().isEmpty())
+        lines << tr("A clear touches only what it clears: the next sync or refresh continues %1.")
+                     .arg(continued.join(QStringLiteral(", ")));
+    m_pending->setText(lines.join(QStringLiteral("<br>")));
 }
 
 void RefreshDialog::confirm() {

@@ -34,6 +34,8 @@ public:
     QString optionTooltip(const QString& stream, const QString& kind) const;
     bool choose(const QString& stream, const QString& kind);
     QPushButton* confirmButton() const;
+    // What the dialog says of a refresh already pending; hidden when there is none.
+    QLabel* pendingNote() const { return m_pending; }
     // The "This cannot be undone" question shown before a clear, if open.
     QMessageBox* clearConfirmation() const;
 
@@ -43,6 +45,7 @@ public slots:
 private:
     void onPreview(const sluice::core::RefreshPreview& preview);
     void updateSummary();
+    void updatePending();
     void start();
 
     EngineBridge* m_engine;
@@ -53,6 +56,8 @@ private:
     QLabel* m_intro;
     QLabel* m_summary;
     QLabel* m_warning;
+    QLabel* m_pending;
+    QVector<sluice::core::PendingRefreshInfo> m_pendingRefreshes;
     QDialogButtonBox* m_buttons;
     QPointer<QMessageBox> m_clearBox;
     QStringList m_otherStreams;

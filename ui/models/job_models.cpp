@@ -18,12 +18,23 @@ QString typeLabel(const sluice::core::JobSummary& j) {
             .arg(j.refreshMode.isEmpty() ? QObject::tr("retain") : j.refreshMode);
     return j.type;
 }
+
+// Who started the job, in the words of the person reading the list.
+QString triggerLabel(const QString& trigger) {
+    if (trigger == QLatin1String("gui"))
+        return QObject::tr("You (desktop app)");
+    if (trigger == QLatin1String("schedule"))
+        return QObject::tr("Schedule");
+    if (trigger == QLatin1String("cli"))
+        return QObject::tr("sluicectl");
+    return QObject::tr("unknown"); // jobs of a Sluice that did not record it
+}
 } // namespace
 
 JobListModel::JobListModel(QObject* parent)
-    : TableModel(
-          {tr("Job"), tr("Type"), tr("Status"), tr("Started"), tr("Duration"), tr("Attempts"), tr("Records")},
-          parent) {}
+    : TableModel({tr("Job"), tr("Type"), tr("Status"), tr("Started"), tr("Started by"), tr("Duration"),
+                  tr("Attempts"), tr("Records")},
+                 parent) {}
 
 QVariant JobListModel::cell(const sluice::core::JobSummary& j, int column, int role) const {
     if (role == IdRole)
@@ -38,6 +49,8 @@ QVariant JobListModel::cell(const sluice::core::JobSummary& j, int column, int r
             return j.status;
         case Started:
             return formatTime(j.startedAt);
+        case StartedBy:
+            return triggerLabel(j.trigger);
         case Duration:
             return formatDuration(j.startedAt, j.endedAt);
         case Attempts:

@@ -9,7 +9,7 @@ namespace sluice::ui {
 class JobListModel : public TableModel<sluice::core::JobSummary> {
     Q_OBJECT
 public:
-    enum Column { Job, Type, Status, Started, Duration, Attempts, Records, ColumnCount };
+    enum Column { Job, Type, Status, Started, StartedBy, Duration, Attempts, Records, ColumnCount };
     enum Role { IdRole = Qt::UserRole + 1 };
     explicit JobListModel(QObject* parent = nullptr);
     int rowOfJob(qint64 id) const;

@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "engine_bridge.h"
 #include "format.h"
+#include "schedule_preview.h"
 #include "widgets/views.h"
 
 #include <QButtonGroup>
@@ -20,6 +21,7 @@
 #include <QRadioButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace sluice::ui {
@@ -45,7 +47,7 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     m_scheduleGroup->addButton(m_manual);
     m_scheduleGroup->addButton(m_interval);
     m_scheduleGroup->addButton(m_cron);
-    m_minutes = spin(1, 7 * 24 * 60, tr(" minutes"), tr("Interval in minutes"));
+    m_minutes = spin(1, 7 * 24 * 60, tr(" minute"), tr("Interval in minutes")); // at 1 until loaded
     m_expression = new QLineEdit;
     m_expression->setPlaceholderText(QStringLiteral("*/15 * * * *"));
     m_expression->setAccessibleName(tr("Cron expression"));
@@ -61,6 +63,11 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     cronRow->addWidget(m_cron);
     cronRow->addWidget(m_expression, 1);
     sl->addRow(cronRow);
+    m_preview = new QLabel;
+    m_preview->setWordWrap(true);
+    m_preview->setTextFormat(Qt::RichText);
+    m_preview->setAccessibleName(tr("Next runs"));
+    sl->addRow(m_preview);
     auto* note = new QLabel(tr("Scheduled syncs wait while a refresh is pending or a job runs."));
     note->setWordWrap(true);
     note->setForegroundRole(QPalette::PlaceholderText);
@@ -147,6 +154,14 @@ SettingsPanel::SettingsPanel(EngineBridge* engine, QWidget* parent)
     connect(m_expression, &QLineEdit::textChanged, this, changed);
     connect(m_prefix, &QLineEdit::textChanged, this, changed);
     connect(m_policy, &QComboBox::currentIndexChanged, this, changed);
+    // "1 minute", not "1 minutes".
+    connect(m_minutes, &QSpinBox::valueChanged, this,
+            [this](int n) { m_minutes->setSuffix(n == 1 ? tr(" minute") : tr(" minutes")); });
+    // The next runs move on with the clock, also while nothing is typed.
+    auto* tick = new QTimer(this);
+    tick->setInterval(30000);
+    connect(tick, &QTimer::timeout, this, &SettingsPanel::updatePreview);
+    tick->start();
     connect(m_save, &QPushButton::clicked, this, &SettingsPanel::save);
     connect(m_revert, &QPushButton::clicked, this, &SettingsPanel::load);
     connect(m_engine->engine(), &core::Engine::connectionSaved, this,
@@ -167,6 +182,8 @@ void SettingsPanel::setDetails(const sluice::core::ConnectionDetails& details) {
     setEnabled(details.id != 0);
     if (!same || !m_dirty)
         load();
+    else
+        updatePreview(); // an interval counts from the newest job, which may have changed
 }
 
 void SettingsPanel::load() {
@@ -205,11 +222,39 @@ QString SettingsPanel::error() const {
     return cron ? QString() : QString::fromStdString(cron.error().message);
 }
 
+void SettingsPanel::setPreviewClock(std::function<QDateTime()> now, const QTimeZone& zone) {
+    m_now = std::move(now);
+    m_zone = zone;
+    updatePreview();
+}
+
+void SettingsPanel::updatePreview() {
+    ScheduleForm form;
+    form.kind = m_interval->isChecked() ? ScheduleForm::Interval
+                : m_cron->isChecked()   ? ScheduleForm::Cron
+                                        : ScheduleForm::Manual;
+    form.minutes = m_minutes->value();
+    form.expression = m_expression->text();
+    bool bad = false;
+    const QDateTime now = m_now ? m_now() : QDateTime::currentDateTimeUtc();
+    const QString text = ui::schedulePreview(form, m_details.lastJobStartedAt, now, m_zone, &bad);
+    m_preview->setText(
+        bad ? QStringLiteral("<span style='color:%1'>%2</span>").arg(errorColorName(), text.toHtmlEscaped())
+            : text.toHtmlEscaped());
+    m_preview->setForegroundRole(bad ? QPalette::WindowText : QPalette::PlaceholderText);
+    m_cronError = bad ? text : QString();
+    m_preview->setVisible(!text.isEmpty());
+}
+
 void SettingsPanel::updateState() {
     m_minutes->setEnabled(m_interval->isChecked());
     m_expression->setEnabled(m_cron->isChecked());
+    updatePreview();
     const QString e = error();
-    if (!e.isEmpty())
+    if (!e.isEmpty() && e == m_cronError) // the error itself is under the expression, where it is typed
+        m_message->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                               .arg(errorColorName(), tr("Fix the cron expression to save.")));
+    else if (!e.isEmpty())
         m_message->setText(
             QStringLiteral("<span style='color:%1'>%2</span>").arg(errorColorName(), e.toHtmlEscaped()));
     else if (m_dirty)

@@ -2,7 +2,10 @@
 
 #include "engine/engine_types.h"
 
+#include <QDateTime>
+#include <QTimeZone>
 #include <QWidget>
+#include <functional>
 
 class QButtonGroup;
 class QComboBox;
@@ -29,6 +32,12 @@ public:
     QLineEdit* prefixEdit() const { return m_prefix; }
     QRadioButton* cronButton() const { return m_cron; }
     QLineEdit* cronExpressionEdit() const { return m_expression; }
+    QRadioButton* intervalButton() const { return m_interval; }
+    QSpinBox* minutesBox() const { return m_minutes; }
+    // When the schedule runs next, or why the cron expression is refused.
+    QLabel* schedulePreview() const { return m_preview; }
+    // Tests fix the time and the zone of the preview; by default the clock and the system's zone.
+    void setPreviewClock(std::function<QDateTime()> now, const QTimeZone& zone);
     QString error() const; // empty when the form is valid
     // The connection JSON with the form's settings.
     QString settingsJson() const;
@@ -43,6 +52,7 @@ public slots:
 private:
     void load();
     void updateState();
+    void updatePreview();
 
     EngineBridge* m_engine;
     sluice::core::ConnectionDetails m_details;
@@ -52,6 +62,10 @@ private:
     QRadioButton* m_cron;
     QSpinBox* m_minutes;
     QLineEdit* m_expression;
+    QLabel* m_preview;
+    QString m_cronError; // the refused expression's error, shown under it
+    std::function<QDateTime()> m_now;
+    QTimeZone m_zone = QTimeZone::systemTimeZone();
     QSpinBox* m_checkpoint;
     QComboBox* m_policy;
     QLineEdit* m_prefix;
