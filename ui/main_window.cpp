@@ -347,8 +347,11 @@ void MainWindow::updateTitle() {
     const auto* c = selectedSummary();
     if (!c) {
         m_title->clear();
+        setWindowTitle(QStringLiteral("Sluice"));
         return;
     }
+    // The task bar and window switchers say which connection this window shows.
+    setWindowTitle(QStringLiteral("%1 \u2014 Sluice").arg(elided(c->name, 60)));
     QString status = connectionStatusText(c->status, c->lastSync);
     // The header says what happened in a line or two; the whole message is in its tooltip and the job's log.
     if (!c->statusMessage.isEmpty() && c->status != QLatin1String("running"))

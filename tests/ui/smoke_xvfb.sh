@@ -78,7 +78,7 @@ shoot() {
 }
 
 key() {
-  xdotool windowactivate --sync "$window" key --clearmodifiers "$@"
+  timeout 10 xdotool windowactivate --sync "$window" key --clearmodifiers "$@" || fail "cannot give keys $* to the window"
 }
 
 openbox >/dev/null 2>&1 &
@@ -87,7 +87,8 @@ pids+=($!)
 app=$!
 pids+=($app)
 
-window=$(xdotool search --sync --onlyvisible --name '^Sluice$' | head -n 1) || fail "no Sluice window"
+# Every wait has a deadline: a window that never comes fails the test instead of hanging it.
+window=$(timeout 30 xdotool search --sync --onlyvisible --name 'Sluice$' | head -n 1) || fail "no Sluice window"
 [[ -n $window ]] || fail "no Sluice window"
 # First start: the demo connection exists, shown in the window.
 wait_for 20 "$sluicectl" --home "$home" connection show demo >/dev/null || fail "no demo connection at first start"
@@ -102,11 +103,11 @@ shoot after_sync
 key alt+c
 sleep 0.3
 key r
-xdotool search --sync --onlyvisible --name '^Refresh streams' >/dev/null || fail "no refresh dialog"
+timeout 20 xdotool search --sync --onlyvisible --name '^Refresh streams' >/dev/null || fail "no refresh dialog"
 sleep 1.5 # the preview is a task of the engine
 shoot refresh_dialog
 dialog=$(xdotool search --onlyvisible --name '^Refresh streams' | head -n 1)
-xdotool windowactivate --sync "$dialog" key Return
+timeout 10 xdotool windowactivate --sync "$dialog" key Return || fail "cannot confirm the refresh dialog"
 wait_for 60 job_is demo refresh succeeded || fail "the refresh did not succeed"
 
 key ctrl+3
@@ -122,8 +123,12 @@ EOF
 "$sluicectl" --home "$home" connection create "$work/slow.json" >/dev/null || fail "sluicectl connection create"
 key ctrl+f
 xdotool type --delay 40 slow
-key Down
-sleep 1
+# The window title names the shown connection: once the list has it, Down selects it.
+shows_slow() {
+  key Down
+  [[ $(xdotool getwindowname "$window") == "slow — Sluice" ]] || { sleep 0.3; key ctrl+f; return 1; }
+}
+wait_for 20 shows_slow || fail "the window did not list the connection sluicectl made"
 key F5
 wait_for 20 job_is slow sync running || fail "the slow sync did not start from the window"
 sleep 1
