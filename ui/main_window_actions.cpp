@@ -79,7 +79,7 @@ void MainWindow::buildActions() {
     connectionMenu->addAction(m_editAction);
     connectionMenu->addAction(m_deleteAction);
     connectionMenu->addSeparator();
-    auto* reload = connectionMenu->addAction(tr("Re&load list"), m_engine, &EngineBridge::refreshConnections);
+    auto* reload = connectionMenu->addAction(tr("Reload l&ist"), m_engine, &EngineBridge::refreshConnections);
     reload->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
 
     auto* viewMenu = menuBar()->addMenu(tr("&View"));

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QTableWidget>
@@ -61,6 +62,25 @@ private slots:
         h.window->connectionDialog()->reject();
     }
 
+    // A letter used by two items of one menu only moves between them: Alt+C, L must open Clear….
+    void menuMnemonicsAreUnique() {
+        GuiHarness h;
+        for (QAction* menu : h.window->menuBar()->actions()) {
+            QMap<QChar, QString> seen;
+            for (QAction* a : menu->menu()->actions()) {
+                const int amp = a->text().indexOf('&');
+                if (amp < 0 || amp + 1 >= a->text().size())
+                    continue;
+                const QChar letter = a->text().at(amp + 1).toLower();
+                QVERIFY2(!seen.contains(letter),
+                         qPrintable(QString("%1: %2 and %3 share &%4")
+                                        .arg(menu->text(), seen.value(letter), a->text())
+                                        .arg(letter)));
+                seen.insert(letter, a->text());
+            }
+        }
+    }
+
     void deleteDefaultsToCancel() {
         GuiHarness h;
         QVERIFY(h.waitForConnection("demo"));
@@ -101,6 +121,8 @@ private slots:
         QTRY_VERIFY(h.window->guide() && h.window->guide()->isVisible());
         QCOMPARE(h.window->guide()->currentSection(), QString("Refreshes, clears and generations"));
         QVERIFY(h.window->guide()->browser()->toPlainText().contains("sluicectl"));
+        QVERIFY(!h.window->guide()->browser()->toHtml().contains("<img")); // no broken pictures
+        QVERIFY(h.window->guide()->browser()->toPlainText().contains("The refresh dialog")); // captions stay
         h.window->guide()->sectionList()->setCurrentRow(0);
         QCOMPARE(h.window->guide()->currentSection(), ui::GuideDialog::sections().first());
         h.window->guide()->close();

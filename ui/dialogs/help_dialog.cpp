@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QListWidget>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
@@ -18,6 +19,13 @@ namespace {
 QString readme() {
     QFile f(QStringLiteral(":/docs/README.md"));
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+// The README's screenshots are files of the repository, not of an installed Sluice: the guide keeps their
+// captions and leaves the images out.
+QString withoutImages(QString markdown) {
+    static const QRegularExpression image(QStringLiteral(R"(!\[([^\]]*)\]\([^)]*\))"));
+    return markdown.replace(image, QStringLiteral("*\\1*"));
 }
 
 QDialogButtonBox* closeButtons(QDialog* dialog) {
@@ -34,7 +42,7 @@ GuideDialog::GuideDialog(QWidget* parent)
     m_sections->addItems(sections());
     m_browser->setAccessibleName(tr("User guide"));
     m_browser->setOpenExternalLinks(true);
-    m_browser->setMarkdown(readme());
+    m_browser->setMarkdown(withoutImages(readme()));
     connect(m_sections, &QListWidget::currentTextChanged, this, &GuideDialog::showSection);
     auto* split = new QSplitter;
     split->addWidget(m_sections);
