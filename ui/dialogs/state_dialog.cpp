@@ -59,7 +59,11 @@ StateDialog::StateDialog(EngineBridge* engine, qint64 connectionId, const QStrin
     m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_history->horizontalHeader()->setStretchLastSection(true);
+    // From and To share what is left; their tooltips hold the whole state.
+    m_history->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_history->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    m_history->setTextElideMode(Qt::ElideRight);
+    m_history->setWordWrap(false);
     auto* group = new QButtonGroup(this);
     group->addButton(m_byCursor);
     group->addButton(m_byJson);
