@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/field_path.h"
+#include "catalog/lookback.h"
 #include "catalog/sync_modes.h"
 #include "util/result.h"
 
@@ -18,6 +19,7 @@ struct ConfiguredStreamConfig {
     StreamMode mode;
     FieldPath cursorField;             // empty: source-defined or default cursor
     std::vector<FieldPath> primaryKey; // empty: source-defined key
+    std::optional<Lookback> lookback;  // incremental only: re-read below the saved cursor
 };
 
 struct RetryPolicy {

@@ -82,10 +82,10 @@ Status JobAttempt::collectTargets(Destination& dest, Targets& t) {
             continue;
         }
         t.reads.push_back({destIndex, p.config.ns, p.config.name, p.generation, at->seq, at->state,
-                           p.resolved.stream.columns});
+                           p.resolved.stream.columns, p.backfill.has_value()});
         t.readPlans.push_back(i);
         // A refreshed or cleared stream starts over: it is left out of a LEGACY state passed back.
-        t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync});
+        t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync, p.backfill});
     }
     return {};
 }
@@ -195,6 +195,9 @@ std::string JobAttempt::recordCompleted(const EngineSink& sink, const Targets& t
             "recording the completion of stream `" + p.config.name + "`");
         m_log.info("stream `" + p.config.name + "` completed: " + std::to_string(sink.committed(k)) +
                    " records committed in this attempt (generation " + std::to_string(p.generation) + ")");
+        if (sink.reread(k) > 0)
+            m_log.info("stream `" + p.config.name + "`: re-read " + std::to_string(sink.reread(k)) +
+                       " records within the lookback (" + p.resolved.lookback->describe() + ")");
     }
     return incomplete;
 }

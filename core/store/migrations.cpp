@@ -143,6 +143,10 @@ ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
         R"sql(
 ALTER TABLE jobs ADD COLUMN trigger TEXT;
 )sql",
+        // 8: how many of a stream's committed records were read again within its lookback
+        R"sql(
+ALTER TABLE job_streams ADD COLUMN records_reread INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return list;
 }
