@@ -176,8 +176,9 @@ Result<int64_t> parseIsoDuration(std::string_view text) {
         const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[end])));
         const std::string key = std::string(inTime ? "T" : "") + unit;
         if ((unit == 'Y' || unit == 'M') && !inTime)
-            return Error::invalid(shown + ": years and months have no fixed length; give the lookback in days "
-                                          "or weeks (for example P30D)");
+            return Error::invalid(shown +
+                                  ": years and months have no fixed length; give the lookback in days "
+                                  "or weeks (for example P30D)");
         int64_t scale = 0;
         if (!inTime && unit == 'W')
             scale = 7 * kDay;
@@ -192,8 +193,7 @@ Result<int64_t> parseIsoDuration(std::string_view text) {
         // Each unit once and in order (W, D, then H, M, S), as ISO-8601 writes them.
         static const std::string order = "WDTHTMTS";
         const size_t pos = order.find(key);
-        if (scale == 0 || pos == std::string::npos ||
-            (!seen.empty() && order.find(seen) >= pos))
+        if (scale == 0 || pos == std::string::npos || (!seen.empty() && order.find(seen) >= pos))
             return Error::invalid(shown + " is not an ISO-8601 duration (" + kDurationHelp + ")");
         seen = key;
         total += n * scale;
@@ -210,25 +210,30 @@ bool isTimeText(std::string_view text) {
 }
 
 Result<Value> lookbackBound(const Value& cursor, const Lookback& lb) {
-    const bool numeric =
-        cursor.kind == Value::Kind::Int || cursor.kind == Value::Kind::Real || cursor.kind == Value::Kind::Bool;
+    const bool numeric = cursor.kind == Value::Kind::Int || cursor.kind == Value::Kind::Real ||
+                         cursor.kind == Value::Kind::Bool;
     if (lb.kind == Lookback::Kind::Number) {
         if (!numeric)
             return Error::invalid("a number lookback needs a numeric cursor, but the saved cursor is " +
-                                  cursor.toJson() + "; use an ISO-8601 duration such as P3D for dates and "
-                                                    "timestamps");
+                                  cursor.toJson() +
+                                  "; use an ISO-8601 duration such as P3D for dates and "
+                                  "timestamps");
         if (cursor.kind == Value::Kind::Real || !lb.integral)
             return Value::real((cursor.kind == Value::Kind::Real ? cursor.d : static_cast<double>(cursor.i)) -
                                lb.number);
         return Value::integer(cursor.i - static_cast<int64_t>(lb.number));
     }
     if (numeric)
-        return Error::invalid("lookback `" + lb.text + "` is a duration, but the saved cursor " + cursor.toJson() +
+        return Error::invalid("lookback `" + lb.text + "` is a duration, but the saved cursor " +
+                              cursor.toJson() +
                               " is a number; give the lookback as a number (for example 1000)");
     auto t = cursor.kind == Value::Kind::Text ? parseTime(cursor.s) : std::nullopt;
     if (!t)
-        return Error::invalid("lookback `" + lb.text + "` needs a date or timestamp cursor, but the saved "
-                              "cursor " + cursor.toJson() + " is neither (expected e.g. 2024-05-01 or "
+        return Error::invalid("lookback `" + lb.text +
+                              "` needs a date or timestamp cursor, but the saved "
+                              "cursor " +
+                              cursor.toJson() +
+                              " is neither (expected e.g. 2024-05-01 or "
                               "2024-05-01T12:00:00Z)");
     int64_t days = daysFromCivil(t->year, t->month, t->day);
     if (!t->hasTime) {

@@ -15,8 +15,8 @@ namespace sluice::core {
 struct Lookback {
     enum class Kind { Duration, Number };
     Kind kind = Kind::Duration;
-    int64_t seconds = 0; // Duration
-    double number = 0;   // Number
+    int64_t seconds = 0;  // Duration
+    double number = 0;    // Number
     bool integral = true; // Number: written without a fraction, so an integer cursor stays an integer
     std::string text;     // Duration as written, kept for the connection file
 

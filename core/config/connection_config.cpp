@@ -440,6 +440,12 @@ std::string scheduleToString(const Schedule& s) {
     return "manual";
 }
 
+std::string lookbackToJson(const Lookback& l) {
+    if (l.kind == Lookback::Kind::Duration)
+        return json(l.text).dump();
+    return l.integral ? json(static_cast<int64_t>(l.number)).dump() : json(l.number).dump();
+}
+
 std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int indent) {
     json root;
     if (c.id)
@@ -465,12 +471,8 @@ std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int 
             js["cursor_field"] = s.cursorField;
         if (!s.primaryKey.empty())
             js["primary_key"] = s.primaryKey;
-        if (s.lookback && s.lookback->kind == Lookback::Kind::Duration)
-            js["lookback"] = s.lookback->text;
-        else if (s.lookback && s.lookback->integral)
-            js["lookback"] = static_cast<int64_t>(s.lookback->number);
-        else if (s.lookback)
-            js["lookback"] = s.lookback->number;
+        if (s.lookback)
+            js["lookback"] = json::parse(lookbackToJson(*s.lookback));
         root["streams"].push_back(js);
     }
     json schedule = {{"type", "manual"}};

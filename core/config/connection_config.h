@@ -83,6 +83,9 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 // The connection in the file format; secret values are masked unless revealSecrets.
 std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets = false, int indent = 2);
 
+// A lookback as the connection file writes it: "\"P3D\"" or "1000".
+std::string lookbackToJson(const Lookback& lookback);
+
 std::string scheduleToString(const Schedule& s); // "manual", "every 15 minutes", "cron */15 * * * *"
 
 } // namespace sluice::core

@@ -21,14 +21,15 @@ Result<Value> endValue(const std::string& text, const char* option, const Column
                        const std::optional<Value>& saved, const std::string& where) {
     Value v;
     if (!parseAs(cursor.type, text, v) || v.isNull())
-        return Error::invalid(where + ": " + option + " `" + text + "` is not a value of cursor `" + cursor.name +
-                              "` (" + toString(cursor.type) + ")");
+        return Error::invalid(where + ": " + option + " `" + text + "` is not a value of cursor `" +
+                              cursor.name + "` (" + toString(cursor.type) + ")");
     // A text cursor holding dates or timestamps compares as text: a range end in another shape would
     // select the wrong rows without a word.
     if (cursor.type == ColumnType::String && saved && saved->kind == Value::Kind::Text &&
         isTimeText(saved->s) && !isTimeText(text))
-        return Error::invalid(where + ": " + option + " `" + text + "` is not a date or timestamp, as cursor `" +
-                              cursor.name + "` holds (its saved value is " + saved->toJson() + ")");
+        return Error::invalid(where + ": " + option + " `" + text +
+                              "` is not a date or timestamp, as cursor `" + cursor.name +
+                              "` holds (its saved value is " + saved->toJson() + ")");
     return v;
 }
 } // namespace
@@ -78,7 +79,8 @@ Result<CursorRange> backfillRange(Store& store, const ConnectionConfig& c, const
         if (!to)
             return to.error();
         if (to->compare(range.from) < 0)
-            return Error::invalid(where + ": --from " + range.from.toJson() + " is after --to " + to->toJson());
+            return Error::invalid(where + ": --from " + range.from.toJson() + " is after --to " +
+                                  to->toJson());
         range.to = std::move(to.value());
     }
     return range;

@@ -96,7 +96,9 @@ void JobAttempt::logResumed(const Targets& t) {
     for (size_t k = 0; k < t.reads.size(); ++k) {
         const StreamPlan& p = m_plans[t.readPlans[k]];
         const std::string& state = t.reads[k].lastState;
-        if (p.action != StreamAction::Sync && !state.empty() && state != "{}")
+        // A backfill's state is the stream's own, kept as it was: it does not resume a read.
+        if (p.action != StreamAction::Sync && p.action != StreamAction::Backfill && !state.empty() &&
+            state != "{}")
             resumed.push_back(p.config.name + " namespace: " + (p.config.ns.empty() ? "null" : p.config.ns));
     }
     m_log.info("Number of Resumed Full Refresh Streams: {" + std::to_string(resumed.size()) + "}");

@@ -143,8 +143,10 @@ ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
         R"sql(
 ALTER TABLE jobs ADD COLUMN trigger TEXT;
 )sql",
-        // 8: how many of a stream's committed records were read again within its lookback
+        // 8: a stream's lookback (its JSON value, "P3D" or 1000) and how many of a stream's committed records
+        // a job read again within it
         R"sql(
+ALTER TABLE configured_streams ADD COLUMN lookback TEXT;
 ALTER TABLE job_streams ADD COLUMN records_reread INTEGER NOT NULL DEFAULT 0;
 )sql",
     };

@@ -35,7 +35,8 @@ QString boundText(const char* cursor, const char* lookback) {
 QString connectionWith(const QByteArray& source, const QByteArray& stream) {
     auto c = parseConnectionJson(R"({"name": "c", "source": )" + source.toStdString() +
                                      R"(, "destination": {"type": "sqlite", "config": {"path": "w.sqlite"}},
-                                  "streams": [)" + stream.toStdString() + "]}",
+                                  "streams": [)" +
+                                     stream.toStdString() + "]}",
                                  "c.json", "/data");
     return c ? QStringLiteral("ok") : QString::fromStdString(c.error().message);
 }
@@ -70,16 +71,24 @@ private slots:
     void badDurations_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        const QString help = " is not an ISO-8601 duration (expected an ISO-8601 duration such as P3D, PT12H, "
-                             "PT30M, P1DT12H or P2W)";
-        QTest::newRow("no P") << "3D" << "`3D`" + help;
-        QTest::newRow("hours without T") << "P3H" << "`P3H`" + help;
-        QTest::newRow("no number") << "PD" << "`PD`" + help;
-        QTest::newRow("T alone") << "P1DT" << "`P1DT`" + help;
-        QTest::newRow("out of order") << "PT5M1H" << "`PT5M1H`" + help;
-        QTest::newRow("fraction") << "PT1.5S" << "`PT1.5S`" + help;
-        QTest::newRow("months") << "P1M" << "`P1M`: years and months have no fixed length; give the lookback "
-                                            "in days or weeks (for example P30D)";
+        const QString help =
+            " is not an ISO-8601 duration (expected an ISO-8601 duration such as P3D, PT12H, "
+            "PT30M, P1DT12H or P2W)";
+        QTest::newRow("no P") << "3D"
+                              << "`3D`" + help;
+        QTest::newRow("hours without T") << "P3H"
+                                         << "`P3H`" + help;
+        QTest::newRow("no number") << "PD"
+                                   << "`PD`" + help;
+        QTest::newRow("T alone") << "P1DT"
+                                 << "`P1DT`" + help;
+        QTest::newRow("out of order") << "PT5M1H"
+                                      << "`PT5M1H`" + help;
+        QTest::newRow("fraction") << "PT1.5S"
+                                  << "`PT1.5S`" + help;
+        QTest::newRow("months") << "P1M"
+                                << "`P1M`: years and months have no fixed length; give the lookback "
+                                   "in days or weeks (for example P30D)";
     }
     void badDurations() {
         QFETCH(QString, text);
@@ -93,16 +102,36 @@ private slots:
         QTest::addColumn<QString>("cursor");
         QTest::addColumn<QString>("lookback");
         QTest::addColumn<QString>("bound");
-        QTest::newRow("date") << "2024-03-02" << "P3D" << "2024-02-28";
-        QTest::newRow("date over a leap day") << "2024-03-01" << "P1D" << "2024-02-29";
-        QTest::newRow("date, part of a day rounds down") << "2024-03-02" << "PT1H" << "2024-03-01";
-        QTest::newRow("date, weeks over a year") << "2024-01-03" << "P1W" << "2023-12-27";
-        QTest::newRow("timestamp Z") << "2024-03-02T06:00:00Z" << "P1DT12H" << "2024-02-29T18:00:00Z";
-        QTest::newRow("timestamp offset") << "2024-03-02T06:00:00+02:00" << "PT7H" << "2024-03-01T23:00:00+02:00";
-        QTest::newRow("timestamp millis") << "2024-03-02T06:00:00.250Z" << "PT30S" << "2024-03-02T05:59:30.250Z";
-        QTest::newRow("timestamp without zone") << "2024-03-02 00:10:00" << "PT15M" << "2024-03-01 23:55:00";
-        QTest::newRow("minutes only") << "2024-03-02T00:10" << "PT30S" << "2024-03-02T00:09";
-        QTest::newRow("postgres timestamptz") << "2024-03-02 06:00:00+00" << "P2D" << "2024-02-29 06:00:00+00";
+        QTest::newRow("date") << "2024-03-02"
+                              << "P3D"
+                              << "2024-02-28";
+        QTest::newRow("date over a leap day") << "2024-03-01"
+                                              << "P1D"
+                                              << "2024-02-29";
+        QTest::newRow("date, part of a day rounds down") << "2024-03-02"
+                                                         << "PT1H"
+                                                         << "2024-03-01";
+        QTest::newRow("date, weeks over a year") << "2024-01-03"
+                                                 << "P1W"
+                                                 << "2023-12-27";
+        QTest::newRow("timestamp Z") << "2024-03-02T06:00:00Z"
+                                     << "P1DT12H"
+                                     << "2024-02-29T18:00:00Z";
+        QTest::newRow("timestamp offset") << "2024-03-02T06:00:00+02:00"
+                                          << "PT7H"
+                                          << "2024-03-01T23:00:00+02:00";
+        QTest::newRow("timestamp millis") << "2024-03-02T06:00:00.250Z"
+                                          << "PT30S"
+                                          << "2024-03-02T05:59:30.250Z";
+        QTest::newRow("timestamp without zone") << "2024-03-02 00:10:00"
+                                                << "PT15M"
+                                                << "2024-03-01 23:55:00";
+        QTest::newRow("minutes only") << "2024-03-02T00:10"
+                                      << "PT30S"
+                                      << "2024-03-02T00:09";
+        QTest::newRow("postgres timestamptz") << "2024-03-02 06:00:00+00"
+                                              << "P2D"
+                                              << "2024-02-29 06:00:00+00";
     }
     void timeBounds() {
         QFETCH(QString, cursor);
@@ -124,17 +153,19 @@ private slots:
     }
 
     void boundRefusals() {
-        QCOMPARE(boundText("A-17", "P3D"),
-                 QStringLiteral("error: lookback `P3D` needs a date or timestamp cursor, but the saved cursor "
-                                "\"A-17\" is neither (expected e.g. 2024-05-01 or 2024-05-01T12:00:00Z)"));
+        QCOMPARE(
+            boundText("A-17", "P3D"),
+            QStringLiteral("error: lookback `P3D` needs a date or timestamp cursor, but the saved cursor "
+                           "\"A-17\" is neither (expected e.g. 2024-05-01 or 2024-05-01T12:00:00Z)"));
         auto onNumber = lookbackBound(Value::integer(7), duration("P3D"));
         QCOMPARE(QString::fromStdString(onNumber.error().message),
                  QStringLiteral("lookback `P3D` is a duration, but the saved cursor 7 is a number; give the "
                                 "lookback as a number (for example 1000)"));
         auto onText = lookbackBound(Value::text("2024-01-01"), number(10));
-        QCOMPARE(QString::fromStdString(onText.error().message),
-                 QStringLiteral("a number lookback needs a numeric cursor, but the saved cursor is "
-                                "\"2024-01-01\"; use an ISO-8601 duration such as P3D for dates and timestamps"));
+        QCOMPARE(
+            QString::fromStdString(onText.error().message),
+            QStringLiteral("a number lookback needs a numeric cursor, but the saved cursor is "
+                           "\"2024-01-01\"; use an ISO-8601 duration such as P3D for dates and timestamps"));
     }
 
     // Saved cursor 2024-01-05 with two records at it; a P2D lookback reads from 2024-01-03: what the state
@@ -169,9 +200,10 @@ private slots:
         QCOMPARE(CursorFilter(spec).lowerBound()->s, std::string("2024-01-03"));
 
         spec.stateJson = R"({"cursor": "A-17", "boundary": []})";
-        QCOMPARE(QString::fromStdString(CursorFilter(spec).problem()),
-                 QStringLiteral("stream `events`: lookback `P2D` needs a date or timestamp cursor, but the saved "
-                                "cursor \"A-17\" is neither (expected e.g. 2024-05-01 or 2024-05-01T12:00:00Z)"));
+        QCOMPARE(
+            QString::fromStdString(CursorFilter(spec).problem()),
+            QStringLiteral("stream `events`: lookback `P2D` needs a date or timestamp cursor, but the saved "
+                           "cursor \"A-17\" is neither (expected e.g. 2024-05-01 or 2024-05-01T12:00:00Z)"));
     }
 
     void filterWithBackfillRange() {
@@ -192,15 +224,18 @@ private slots:
         QCOMPARE(connectionWith(kFile, R"({"name": "e", "sync_mode": "incremental", "cursor_field": ["t"],
                                            "lookback": "P1DT12H"})"),
                  QStringLiteral("ok"));
-        QCOMPARE(connectionWith(kFile, R"({"name": "e", "sync_mode": "full_refresh", "lookback": "P3D"})"),
-                 QStringLiteral("c.json: stream `e`: lookback applies to incremental streams only, but the stream "
-                                "is Full refresh | Overwrite (remove `lookback` or make the stream incremental)"));
-        QCOMPARE(connectionWith(kFile, R"({"name": "e", "sync_mode": "incremental", "lookback": "3 days"})"),
-                 QStringLiteral("c.json: stream `e`: lookback `3 days` is not an ISO-8601 duration (expected an "
-                                "ISO-8601 duration such as P3D, PT12H, PT30M, P1DT12H or P2W)"));
-        QCOMPARE(connectionWith(kFile, R"({"name": "e", "sync_mode": "incremental", "lookback": -5})"),
-                 QStringLiteral("c.json: stream `e`: `lookback` must be an ISO-8601 duration (such as \"P3D\") or "
-                                "a number that is not negative (such as 1000), found -5"));
+        QCOMPARE(
+            connectionWith(kFile, R"({"name": "e", "sync_mode": "full_refresh", "lookback": "P3D"})"),
+            QStringLiteral("c.json: stream `e`: lookback applies to incremental streams only, but the stream "
+                           "is Full refresh | Overwrite (remove `lookback` or make the stream incremental)"));
+        QCOMPARE(
+            connectionWith(kFile, R"({"name": "e", "sync_mode": "incremental", "lookback": "3 days"})"),
+            QStringLiteral("c.json: stream `e`: lookback `3 days` is not an ISO-8601 duration (expected an "
+                           "ISO-8601 duration such as P3D, PT12H, PT30M, P1DT12H or P2W)"));
+        QCOMPARE(
+            connectionWith(kFile, R"({"name": "e", "sync_mode": "incremental", "lookback": -5})"),
+            QStringLiteral("c.json: stream `e`: `lookback` must be an ISO-8601 duration (such as \"P3D\") or "
+                           "a number that is not negative (such as 1000), found -5"));
         QCOMPARE(connectionWith(R"({"type": "airbyte", "config": {"command": ["x"], "config": {}}})",
                                 R"({"name": "e", "sync_mode": "incremental", "lookback": 100})"),
                  QStringLiteral("c.json: stream `e`: lookback is not available for Airbyte connectors: their "
@@ -209,13 +244,14 @@ private slots:
     }
 
     void roundTrip() {
-        auto c = parseConnectionJson(R"({"name": "c", "source": {"type": "file", "config": {"path": "e.jsonl"}},
+        auto c =
+            parseConnectionJson(R"({"name": "c", "source": {"type": "file", "config": {"path": "e.jsonl"}},
             "destination": {"type": "sqlite", "config": {"path": "w.sqlite"}},
             "streams": [{"name": "a", "sync_mode": "incremental", "lookback": "P2W"},
                         {"name": "b", "sync_mode": "incremental", "lookback": 1000},
                         {"name": "c", "sync_mode": "incremental", "lookback": 0.5},
                         {"name": "d", "sync_mode": "incremental"}]})",
-                                     "c.json", "/data");
+                                "c.json", "/data");
         QVERIFY(c.ok());
         auto again = parseConnectionJson(connectionToJson(c.value(), true), "again", "");
         QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
@@ -242,14 +278,17 @@ private slots:
         };
         QCOMPARE(problem("t", duration("P3D")), QStringLiteral("ok"));
         QCOMPARE(problem("id", number(1000)), QStringLiteral("ok"));
-        QCOMPARE(problem("id", duration("P3D")),
-                 QStringLiteral("stream `e`: lookback `P3D` is a duration, but cursor `id` is numeric; give the "
-                                "lookback as a number (for example 1000)"));
-        QCOMPARE(problem("t", number(1000)),
-                 QStringLiteral("stream `e`: lookback 1000 is a number, but cursor `t` is not numeric; use an "
-                                "ISO-8601 duration such as P3D for a date or timestamp cursor"));
-        QCOMPARE(problem("on", number(1)), QStringLiteral("stream `e`: lookback 1 is a number, but cursor `on` is "
-                                                          "not numeric"));
+        QCOMPARE(
+            problem("id", duration("P3D")),
+            QStringLiteral("stream `e`: lookback `P3D` is a duration, but cursor `id` is numeric; give the "
+                           "lookback as a number (for example 1000)"));
+        QCOMPARE(
+            problem("t", number(1000)),
+            QStringLiteral("stream `e`: lookback 1000 is a number, but cursor `t` is not numeric; use an "
+                           "ISO-8601 duration such as P3D for a date or timestamp cursor"));
+        QCOMPARE(problem("on", number(1)),
+                 QStringLiteral("stream `e`: lookback 1 is a number, but cursor `on` is "
+                                "not numeric"));
     }
 };
 
