@@ -1,10 +1,12 @@
 #pragma once
 
 #include "catalog/field_path.h"
+#include "catalog/lookback.h"
 #include "catalog/sync_modes.h"
 #include "catalog/value.h"
 #include "util/result.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,7 @@ struct ResolvedStream {
     StreamMode mode;
     FieldPath cursorField;             // empty when the mode needs none
     std::vector<FieldPath> primaryKey; // empty when the mode needs none
+    std::optional<Lookback> lookback;  // incremental streams only (checked against the cursor's type)
 };
 
 } // namespace sluice::core

@@ -61,6 +61,8 @@ struct Row {
     std::vector<Value> values;
     std::vector<FieldChange> changes;
     int64_t extractedAtMs = 0; // set by the engine when it reads the record
+    // Read again within the stream's lookback (delivered by an earlier sync); the engine counts these.
+    bool reread = false;
 };
 
 // Converts a textual value (CSV cell) to a column's type; nullopt when it does not fit.

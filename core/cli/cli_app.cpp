@@ -78,6 +78,7 @@ int runCommand(int argc, const char* const* argv, std::ostream& out, std::ostrea
         {"sync", cmdSync},
         {"refresh", cmdRefresh},
         {"clear", cmdClear},
+        {"backfill", cmdBackfill},
         {"jobs", cmdJobs},
         {"logs", cmdLogs},
         {"cancel", cmdCancel},

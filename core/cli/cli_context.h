@@ -38,6 +38,7 @@ int cmdDiscover(Context& ctx);
 int cmdSync(Context& ctx);
 int cmdRefresh(Context& ctx);
 int cmdClear(Context& ctx);
+int cmdBackfill(Context& ctx);
 int cmdJobs(Context& ctx);
 int cmdLogs(Context& ctx);
 int cmdCancel(Context& ctx);

@@ -23,6 +23,9 @@ Syncing:
                                        re-import streams; remove or retain the old records
   clear ID [--stream NAME]... [--yes] [--json]
                                        remove the streams' records and state
+  backfill ID --stream NAME --from VALUE [--to VALUE] [--yes] [--json]
+                                       re-import a cursor range (inclusive; no --to: to the end)
+                                       into a new generation; old records and the state are kept
   cancel JOB_ID                        stop a running job (its connector too); committed data stays
 
 Inspecting:

@@ -55,6 +55,7 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
                  {"minimum_generation_id", s.minimumGeneration},
                  {"action", toText(s.action)},
                  {"records_committed", s.recordsCommitted},
+                 {"records_reread", s.recordsReread},
                  {"status", toText(s.status)},
                  {"message", s.message.empty() ? json() : json(s.message)},
                  {"connector_status", s.connectorStatus.empty() ? json() : json(s.connectorStatus)},

@@ -39,6 +39,10 @@ int report(Context& ctx, const JobOutcome& outcome) {
             *ctx.out << "  " << s["name"].get<std::string>() << ": " << s["status"].get<std::string>() << ", "
                      << s["records_committed"].get<int64_t>() << " records, generation "
                      << s["generation_id"].get<int64_t>() << " (" << s["action"].get<std::string>() << ")"
+                     << (s["records_reread"].get<int64_t>() > 0
+                             ? ", re-read " + std::to_string(s["records_reread"].get<int64_t>()) +
+                                   " records within the lookback"
+                             : "")
                      << (s["connector_status"].is_string()
                              ? ", source says " + s["connector_status"].get<std::string>()
                              : "")
@@ -89,8 +93,11 @@ int runJob(Context& ctx, const JobRequest& request) {
         if (!targets)
             return ctx.fail(targets.error());
         std::string what =
-            request.type == JobType::Clear
-                ? "Clear will remove every record and the state of:"
+            request.type == JobType::Clear ? "Clear will remove every record and the state of:"
+            : request.type == JobType::Backfill
+                ? "Backfill re-imports the records with a cursor from " + request.backfillFrom + " to " +
+                      request.backfillTo.value_or("the end") +
+                      " into a new generation (old records and the stream's state are kept) for:"
                 : std::string(request.refreshKind == RefreshKind::Remove
                                   ? "Refresh and remove records (old records are deleted when it "
                                     "succeeds; this cannot be undone) for:"
@@ -133,6 +140,17 @@ int cmdRefresh(Context& ctx) {
     if (!kind || *kind == RefreshKind::Clear)
         return ctx.fail(Error::invalid("unknown refresh mode `" + *mode + "` (expected remove or retain)"));
     return runJob(ctx, JobRequest{JobType::Refresh, *kind, ctx.args.all("--stream"), JobTrigger::Cli});
+}
+
+int cmdBackfill(Context& ctx) {
+    const auto streams = ctx.args.all("--stream");
+    auto from = ctx.args.option("--from");
+    if (streams.size() != 1 || !from)
+        return ctx.fail(Error::invalid("backfill needs --stream NAME and --from VALUE (and optionally --to VALUE)"));
+    JobRequest request{JobType::Backfill, RefreshKind::Retain, streams, JobTrigger::Cli};
+    request.backfillFrom = *from;
+    request.backfillTo = ctx.args.option("--to");
+    return runJob(ctx, request);
 }
 
 int cmdClear(Context& ctx) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,34 @@ Result<FieldPath> parsePath(const json& v, const std::string& where, const std::
         path.push_back(p.get<std::string>());
     }
     return path;
+}
+
+// `"lookback": "P3D"` or `"lookback": 1000`; whether it fits the cursor's type is known once the source's
+// catalog is (resolveStream).
+Result<Lookback> parseLookback(const json& v, const ConfiguredStreamConfig& s, const std::string& where) {
+    const std::string at = where + ": stream `" + s.name + "`: ";
+    if (s.mode.sync != SyncMode::Incremental)
+        return Error::invalid(at + "lookback applies to incremental streams only, but the stream is " +
+                              s.mode.label() + " (remove `lookback` or make the stream incremental)");
+    Lookback out;
+    if (v.is_string()) {
+        auto seconds = parseIsoDuration(v.get<std::string>());
+        if (!seconds)
+            return Error::invalid(at + "lookback " + seconds.error().message);
+        out.kind = Lookback::Kind::Duration;
+        out.seconds = seconds.value();
+        out.text = v.get<std::string>();
+        return out;
+    }
+    if (v.is_number() && v.get<double>() >= 0 && std::isfinite(v.get<double>())) {
+        out.kind = Lookback::Kind::Number;
+        out.integral = v.is_number_integer();
+        out.number = v.get<double>();
+        return out;
+    }
+    return Error::invalid(at + "`lookback` must be an ISO-8601 duration (such as \"P3D\") or a number that is "
+                               "not negative (such as 1000), found " +
+                          (v.is_number() ? v.dump() : describeJsonType(v)));
 }
 
 Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const std::string& where) {
@@ -105,6 +134,12 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
                 return p.error();
             out.primaryKey.push_back(std::move(p.value()));
         }
+    }
+    if (s.contains("lookback") && !s["lookback"].is_null()) {
+        auto lookback = parseLookback(s["lookback"], out, where);
+        if (!lookback)
+            return lookback.error();
+        out.lookback = std::move(lookback.value());
     }
     return out;
 }
@@ -370,6 +405,10 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
         for (const auto& prev : out.streams)
             if (prev.name == s->name && prev.ns == s->ns)
                 return Error::invalid(where + ": stream `" + s->name + "` is listed twice in `streams`");
+        if (s->lookback && out.source.type == "airbyte")
+            return Error::invalid(where + ": stream `" + s->name +
+                                  "`: lookback is not available for Airbyte connectors: their state belongs to "
+                                  "the connector, and Sluice cannot move it back (remove `lookback`)");
         out.streams.push_back(std::move(s.value()));
     }
     auto settings = parseSettings(root.contains("settings") ? root["settings"] : json(), where);
@@ -401,6 +440,12 @@ std::string scheduleToString(const Schedule& s) {
     return "manual";
 }
 
+std::string lookbackToJson(const Lookback& l) {
+    if (l.kind == Lookback::Kind::Duration)
+        return json(l.text).dump();
+    return l.integral ? json(static_cast<int64_t>(l.number)).dump() : json(l.number).dump();
+}
+
 std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int indent) {
     json root;
     if (c.id)
@@ -426,6 +471,8 @@ std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int 
             js["cursor_field"] = s.cursorField;
         if (!s.primaryKey.empty())
             js["primary_key"] = s.primaryKey;
+        if (s.lookback)
+            js["lookback"] = json::parse(lookbackToJson(*s.lookback));
         root["streams"].push_back(js);
     }
     json schedule = {{"type", "manual"}};

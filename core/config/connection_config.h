@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/field_path.h"
+#include "catalog/lookback.h"
 #include "catalog/sync_modes.h"
 #include "util/result.h"
 
@@ -18,6 +19,7 @@ struct ConfiguredStreamConfig {
     StreamMode mode;
     FieldPath cursorField;             // empty: source-defined or default cursor
     std::vector<FieldPath> primaryKey; // empty: source-defined key
+    std::optional<Lookback> lookback;  // incremental only: re-read below the saved cursor
 };
 
 struct RetryPolicy {
@@ -80,6 +82,9 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
 
 // The connection in the file format; secret values are masked unless revealSecrets.
 std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets = false, int indent = 2);
+
+// A lookback as the connection file writes it: "\"P3D\"" or "1000".
+std::string lookbackToJson(const Lookback& lookback);
 
 std::string scheduleToString(const Schedule& s); // "manual", "every 15 minutes", "cron */15 * * * *"
 

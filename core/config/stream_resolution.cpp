@@ -30,6 +30,12 @@ Result<ResolvedStream> resolveStream(const StreamInfo& d, const ConfiguredStream
         if (r.cursorField.size() != 1 || d.columnIndex(r.cursorField[0]) < 0)
             return Error::invalid(where + ": cursor field `" + fieldPathToString(r.cursorField) +
                                   "` is not a top-level field of the stream");
+        if (c.lookback) {
+            const Column& cursor = d.columns[static_cast<size_t>(d.columnIndex(r.cursorField[0]))];
+            if (auto problem = lookbackTypeProblem(*c.lookback, cursor.type, cursor.name); !problem.empty())
+                return Error::invalid(where + ": " + problem);
+            r.lookback = c.lookback;
+        }
     }
     if (c.mode.isDedupe() && !c.mode.needsCursor()) {
         // Overwrite + Dedupe needs no cursor, but one orders versions of a key when there is one.

@@ -10,6 +10,15 @@
 
 namespace sluice::core {
 
+namespace {
+int64_t countReread(const std::vector<Row>& rows, size_t n) {
+    int64_t count = 0;
+    for (size_t i = 0; i < n && i < rows.size(); ++i)
+        count += rows[i].reread ? 1 : 0;
+    return count;
+}
+} // namespace
+
 EngineSink::EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId,
                        int64_t jobId, int attempt, std::vector<StreamTarget> targets,
                        const JobOptions& options, std::function<bool()> cancelled)
@@ -62,6 +71,7 @@ Status EngineSink::record(size_t stream, Row&& row) {
         row = std::move(m_spare.back());
         m_spare.pop_back();
     }
+    row.reread = false; // a reused row must not carry the mark into another stream's record
     if (++m_buffered >= m_options.maxBufferedRows) {
         // A source that never checkpoints still has its rows written (at-least-once: they may come again).
         std::vector<size_t> all;
@@ -76,7 +86,7 @@ Status EngineSink::state(size_t stream, const std::string& stateJson) {
     if (stream >= m_streams.size())
         return Error::internal("state for an unknown stream index");
     Buffer& b = m_streams[stream];
-    b.pendingState = stateJson;
+    b.pendingState = b.target.keepState ? b.target.lastState : stateJson;
     b.coveredRows = b.rows.size();
     // Cancellation is honoured at checkpoints: what came before this state is committed first.
     if (m_cancelled && m_cancelled()) {
@@ -116,6 +126,7 @@ Status EngineSink::streamComplete(size_t stream) {
     const std::string finalState = b.pendingState ? *b.pendingState : b.target.lastState;
     batch.checkpoint = DestinationCheckpoint{b.target.generation, b.target.seq + 1, finalState};
     const size_t n = batch.rows.size();
+    const int64_t reread = countReread(batch.rows, n);
     b.rows.clear();
     b.pendingState = finalState;
     b.coveredRows = 0;
@@ -128,7 +139,7 @@ Status EngineSink::streamComplete(size_t stream) {
     }
     b.complete = true;
     faultPoint("after-stream-complete");
-    SLUICE_TRY(afterCommit({{stream, n}}));
+    SLUICE_TRY(afterCommit({{stream, n, reread}}));
     announce(b, StreamPhase::Done);
     return {};
 }
@@ -181,7 +192,7 @@ void EngineSink::report(size_t stream) {
 
 Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
     std::vector<StreamBatch> batches;
-    std::vector<std::pair<size_t, size_t>> written;
+    std::vector<Written> written;
     for (size_t i : streams) {
         Buffer& b = m_streams[i];
         if (b.complete)
@@ -204,15 +215,15 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
             batch.checkpoint = DestinationCheckpoint{b.target.generation, b.target.seq + 1, *b.pendingState};
         m_buffered -= std::min(m_buffered, take);
         b.coveredRows = 0;
-        written.emplace_back(i, take);
+        written.push_back({i, take, countReread(batch.rows, take)});
         batches.push_back(std::move(batch));
     }
     if (batches.empty())
         return {};
     if (auto st = m_destination.write(batches); !st) {
         // Same here: a later flush (finish) must not store these states without the rows they cover.
-        for (auto [i, n] : written)
-            m_streams[i].pendingState.reset();
+        for (const auto& w : written)
+            m_streams[w.stream].pendingState.reset();
         return st;
     }
     for (auto& batch : batches)
@@ -221,23 +232,23 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
     return afterCommit(written);
 }
 
-Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& written) {
+Status EngineSink::afterCommit(const std::vector<Written>& written) {
     StateRepository states(m_store.db());
     JobRepository jobs(m_store.db());
     int64_t total = 0;
-    for (auto [i, n] : written)
-        total += static_cast<int64_t>(n);
+    for (const auto& w : written)
+        total += static_cast<int64_t>(w.rows);
     // The transaction may run more than once: the buffers change only once it committed.
     SLUICE_TRY(m_store.db().write("saving the state of job " + std::to_string(m_jobId), [&]() -> Status {
-        for (auto [i, n] : written) {
-            const Buffer& b = m_streams[i];
+        for (const auto& w : written) {
+            const Buffer& b = m_streams[w.stream];
             if (b.pendingState)
                 SLUICE_TRY(states.saveState(
                     m_connectionId, b.target.ns, b.target.name,
                     StoredState{*b.pendingState, b.target.generation, b.target.seq + 1, {}}));
-            if (n)
-                SLUICE_TRY(
-                    jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name, static_cast<int64_t>(n)));
+            if (w.rows)
+                SLUICE_TRY(jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name,
+                                                   static_cast<int64_t>(w.rows), w.reread));
         }
         if (m_pendingGlobal) {
             auto prev = states.state(m_connectionId, "", "");
@@ -250,21 +261,22 @@ Status EngineSink::afterCommit(const std::vector<std::pair<size_t, size_t>>& wri
         faultPoint("during-state-save");
         return {};
     }));
-    for (auto [i, n] : written) {
-        Buffer& b = m_streams[i];
+    for (const auto& w : written) {
+        Buffer& b = m_streams[w.stream];
         if (b.pendingState) {
             b.target.seq += 1;
             b.target.lastState = *b.pendingState;
             b.pendingState.reset();
         }
-        b.committed += static_cast<int64_t>(n);
+        b.committed += static_cast<int64_t>(w.rows);
+        b.reread += w.reread;
     }
     m_pendingGlobal.reset();
     m_committedTotal += total;
     if (m_options.observer)
-        for (auto [i, n] : written)
-            m_options.observer->streamProgress(m_jobId, m_streams[i].target.name, m_streams[i].committed,
-                                               m_streams[i].estimate);
+        for (const auto& w : written)
+            m_options.observer->streamProgress(m_jobId, m_streams[w.stream].target.name,
+                                               m_streams[w.stream].committed, m_streams[w.stream].estimate);
     return {};
 }
 

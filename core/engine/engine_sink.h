@@ -28,6 +28,9 @@ public:
         int64_t seq = 0; // last checkpoint sequence; each new checkpoint takes seq + 1
         std::string lastState;
         std::vector<Column> columns; // what the rows' values are, in order (names for _airbyte_meta)
+        // A backfill: the stream's state stays `lastState` whatever the source emits, so the rows are
+        // committed with checkpoints that leave the state as it was.
+        bool keepState = false;
     };
 
     EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,
@@ -50,6 +53,8 @@ public:
     bool completed(size_t stream) const { return m_streams[stream].complete; }
     int64_t committed() const { return m_committedTotal; }
     int64_t committed(size_t stream) const { return m_streams[stream].committed; }
+    // Of those, the records read again within the stream's lookback.
+    int64_t reread(size_t stream) const { return m_streams[stream].reread; }
 
 private:
     struct Buffer {
@@ -60,6 +65,7 @@ private:
         bool complete = false;
         bool running = false; // announced running to the observer
         int64_t committed = 0;
+        int64_t reread = 0;
         int64_t estimate = -1;
         int64_t bytesEstimate = -1;
         std::string connectorStatus;
@@ -72,7 +78,13 @@ private:
     // Keeps written rows for reuse: record() hands one back to the source, whose next row then fills
     // buffers that already have capacity instead of allocating a vector and strings per record.
     void recycle(std::vector<Row>& rows);
-    Status afterCommit(const std::vector<std::pair<size_t, size_t>>& written);
+    // `written`: (stream, rows, of which re-read) of each committed batch.
+    struct Written {
+        size_t stream = 0;
+        size_t rows = 0;
+        int64_t reread = 0;
+    };
+    Status afterCommit(const std::vector<Written>& written);
     Status checkCancel();
     // Keeps what the source said of a stream (status, estimates) in the job and tells the observer.
     void report(size_t stream);

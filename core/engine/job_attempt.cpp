@@ -82,10 +82,10 @@ Status JobAttempt::collectTargets(Destination& dest, Targets& t) {
             continue;
         }
         t.reads.push_back({destIndex, p.config.ns, p.config.name, p.generation, at->seq, at->state,
-                           p.resolved.stream.columns});
+                           p.resolved.stream.columns, p.backfill.has_value()});
         t.readPlans.push_back(i);
         // A refreshed or cleared stream starts over: it is left out of a LEGACY state passed back.
-        t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync});
+        t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync, p.backfill});
     }
     return {};
 }
@@ -96,7 +96,9 @@ void JobAttempt::logResumed(const Targets& t) {
     for (size_t k = 0; k < t.reads.size(); ++k) {
         const StreamPlan& p = m_plans[t.readPlans[k]];
         const std::string& state = t.reads[k].lastState;
-        if (p.action != StreamAction::Sync && !state.empty() && state != "{}")
+        // A backfill's state is the stream's own, kept as it was: it does not resume a read.
+        if (p.action != StreamAction::Sync && p.action != StreamAction::Backfill && !state.empty() &&
+            state != "{}")
             resumed.push_back(p.config.name + " namespace: " + (p.config.ns.empty() ? "null" : p.config.ns));
     }
     m_log.info("Number of Resumed Full Refresh Streams: {" + std::to_string(resumed.size()) + "}");
@@ -195,6 +197,9 @@ std::string JobAttempt::recordCompleted(const EngineSink& sink, const Targets& t
             "recording the completion of stream `" + p.config.name + "`");
         m_log.info("stream `" + p.config.name + "` completed: " + std::to_string(sink.committed(k)) +
                    " records committed in this attempt (generation " + std::to_string(p.generation) + ")");
+        if (sink.reread(k) > 0)
+            m_log.info("stream `" + p.config.name + "`: re-read " + std::to_string(sink.reread(k)) +
+                       " records within the lookback (" + p.resolved.lookback->describe() + ")");
     }
     return incomplete;
 }

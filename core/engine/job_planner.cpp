@@ -7,6 +7,35 @@
 
 namespace sluice::core {
 
+namespace {
+Result<std::vector<std::string>> validateBackfill(const ConnectionConfig& c, const JobRequest& r) {
+    if (r.streams.size() != 1)
+        return Error::invalid("backfill needs exactly one --stream NAME");
+    const std::string& name = r.streams.front();
+    const auto* s = c.findStream(name);
+    if (!s)
+        return Error::invalid("connection `" + c.name + "` has no stream `" + name + "`");
+    if (!s->selected)
+        return Error::invalid("stream `" + name + "` is not selected in connection `" + c.name + "`");
+    if (auto why = backfillUnavailableReason(c, *s); !why.empty())
+        return Error::refused("stream `" + name + "`: " + why);
+    return std::vector<std::string>{name};
+}
+} // namespace
+
+std::string backfillUnavailableReason(const ConnectionConfig& c, const ConfiguredStreamConfig& s) {
+    if (c.source.type == "airbyte")
+        return "backfill is not available for Airbyte connectors: their state belongs to the connector, "
+               "which cannot be asked for a cursor range";
+    if (c.source.type == "http")
+        return "backfill is not available for HTTP sources: an HTTP API is read page by page and cannot be "
+               "asked for a cursor range";
+    if (s.mode.sync != SyncMode::Incremental)
+        return "backfill re-imports a cursor range of an incremental stream, but the stream is " +
+               s.mode.label() + " (a refresh re-imports it all)";
+    return "";
+}
+
 std::string_view toString(JobType t) {
     switch (t) {
     case JobType::Sync:
@@ -15,6 +44,8 @@ std::string_view toString(JobType t) {
         return "refresh";
     case JobType::Clear:
         return "clear";
+    case JobType::Backfill:
+        return "backfill";
     }
     return "sync";
 }
@@ -49,6 +80,8 @@ Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, c
     std::vector<std::string> targets;
     if (r.type == JobType::Sync && r.streams.empty())
         return targets;
+    if (r.type == JobType::Backfill)
+        return validateBackfill(c, r);
     if (r.streams.empty()) {
         for (const auto& s : c.streams)
             if (s.selected)
@@ -115,11 +148,12 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
         if (!s.selected)
             continue;
         const bool chosen = std::find(targets.begin(), targets.end(), s.name) != targets.end();
-        // A clear, and a sync of chosen streams, touch only those: the others are not read, their
+        // A clear, a backfill and a sync of chosen streams touch only those: the others are not read, their
         // generations not bumped and their states (and pending refreshes) kept for a later job.
-        if (!chosen && (r.type == JobType::Clear || (r.type == JobType::Sync && !targets.empty())))
+        if (!chosen && (r.type == JobType::Clear || r.type == JobType::Backfill ||
+                        (r.type == JobType::Sync && !targets.empty())))
             continue;
-        const bool targeted = chosen && r.type != JobType::Sync; // a refresh or clear of this stream
+        const bool targeted = chosen && r.type != JobType::Sync; // a refresh, clear or backfill of this stream
         StreamPlan p;
         p.config = s;
         auto current = states.currentGeneration(c.id, s.ns, s.name);
@@ -142,7 +176,21 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
                                        "` of the unknown kind `" + it->second.kind +
                                        "`; was it written by a newer Sluice?");
         }
-        if (targeted) {
+        if (targeted && r.type == JobType::Backfill) {
+            // A new generation with retain semantics; the state moves into it unchanged, so the next sync
+            // continues where the last one ended.
+            p.action = StreamAction::Backfill;
+            p.generation = next;
+            p.minimumGeneration = 0;
+            SLUICE_TRY(states.addGeneration(c.id, s.ns, s.name, next, jobId, std::string(toText(p.action))));
+            auto kept = states.state(c.id, s.ns, s.name);
+            if (!kept)
+                return kept.error();
+            StoredState moved = kept.value() ? *kept.value() : StoredState{};
+            moved.generation = next;
+            moved.seq += 1;
+            SLUICE_TRY(states.saveState(c.id, s.ns, s.name, moved));
+        } else if (targeted) {
             const RefreshKind kind = r.type == JobType::Clear ? RefreshKind::Clear : r.refreshKind;
             p.action = refreshAction(kind);
             SLUICE_TRY(bump(p.action));

@@ -2,11 +2,13 @@
 // with the one it was synced with, and the connection's schema-change policy decides (SPEC §6).
 #include "config/stream_resolution.h"
 #include "engine/airbyte_secrets.h"
+#include "engine/backfill_range.h"
 #include "engine/job_log.h"
 #include "engine/job_runner.h"
 #include "engine/schema_change.h"
 #include "sources/source.h"
 #include "store/connection_repository.h"
+#include "store/state_repository.h"
 #include "store/store.h"
 
 #include <algorithm>
@@ -24,6 +26,25 @@ std::vector<std::string> keyFieldsOf(const ResolvedStream& r) {
     return out;
 }
 } // namespace
+
+Status JobRunner::checkLookback(const ConnectionConfig& c, const StreamPlan& p) {
+    // A text cursor is a date or timestamp only if its values are: the saved one tells, before anything is
+    // read (the source would stop at it anyway, after the job began).
+    if (!p.resolved.lookback || p.action != StreamAction::Sync)
+        return {};
+    auto stored = StateRepository(m_store.db()).state(c.id, p.config.ns, p.config.name);
+    if (!stored)
+        return stored.error();
+    if (!stored.value() || stored.value()->generation != p.generation)
+        return {};
+    const auto saved = savedCursor(stored.value()->stateJson);
+    if (!saved)
+        return {};
+    auto bound = lookbackBound(*saved, *p.resolved.lookback);
+    if (!bound)
+        return Error::invalid("stream `" + p.config.name + "`: " + bound.error().message);
+    return {};
+}
 
 Status JobRunner::prepare(const ConnectionConfig& c, std::vector<StreamPlan>& plans, int64_t jobId,
                           JobLog& log) {
@@ -103,6 +124,7 @@ Status JobRunner::prepareStream(const ConnectionConfig& c, StreamPlan& p,
         if (!resolved)
             return resolved.error();
         p.resolved = std::move(resolved.value());
+        SLUICE_TRY(checkLookback(c, p));
         if (!before || verdict.action == SchemaVerdict::Action::Adopt) {
             // A first sync, a refresh, a clear or an accepted change: the schema as it is now.
             if (before)

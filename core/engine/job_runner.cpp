@@ -3,6 +3,7 @@
 // engine/job_prepare.cpp.
 #include "engine/job_runner.h"
 
+#include "engine/backfill_range.h"
 #include "engine/backoff.h"
 #include "engine/job_attempt.h"
 #include "engine/job_log.h"
@@ -55,6 +56,14 @@ Result<JobOutcome> JobRunner::run(const ConnectionConfig& c, const JobRequest& r
     auto targets = validateJobRequest(c, request);
     if (!targets)
         return targets.error();
+    m_backfill.reset();
+    if (request.type == JobType::Backfill) {
+        // Checked against the source before the job exists: a refused backfill changes nothing.
+        auto range = backfillRange(m_store, c, request);
+        if (!range)
+            return range.error();
+        m_backfill = std::move(range.value());
+    }
     JobRepository jobs(m_store.db());
     const std::string refreshMode =
         request.type == JobType::Refresh ? std::string(toString(request.refreshKind)) : "";
@@ -93,6 +102,9 @@ Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest
     auto plans = planJob(m_store.db(), c, request, targets, jobId);
     if (!plans)
         return finish(jobId, {JobStatus::Failed, plans.error()}, log);
+    for (auto& p : plans.value())
+        if (p.action == StreamAction::Backfill)
+            p.backfill = m_backfill;
     m_done.assign(plans->size(), false);
     m_prepared = false;
     m_updatedSourceConfig.clear();
@@ -108,7 +120,11 @@ Result<JobOutcome> JobRunner::runJob(const ConnectionConfig& c, const JobRequest
                          "recording stream `" + streamLabel(p) + "` in the job");
         log.info("stream `" + streamLabel(p) + "`: " + std::string(toText(p.action)) + ", generation " +
                  std::to_string(p.generation) +
-                 (p.minimumGeneration ? ", older generations removed when it completes" : ""));
+                 (p.minimumGeneration ? ", older generations removed when it completes" : "") +
+                 (p.backfill ? ", cursor from " + p.backfill->from.toJson() + " to " +
+                                   (p.backfill->to ? p.backfill->to->toJson() : std::string("the end")) +
+                                   "; older records and the state are kept"
+                             : ""));
     }
     return finish(jobId, runAttempts(c, plans.value(), jobId, log), log);
 }

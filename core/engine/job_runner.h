@@ -57,6 +57,8 @@ private:
                    JobLog& log);
     Status prepareStream(const ConnectionConfig& connection, StreamPlan& plan,
                          const std::vector<StreamInfo>& discovered, JobLog& log);
+    // A lookback that cannot apply to the stream's saved cursor (a text cursor that is no date) is refused.
+    Status checkLookback(const ConnectionConfig& connection, const StreamPlan& plan);
     Status propagateStreams(const ConnectionConfig& connection, const std::vector<StreamInfo>& discovered,
                             JobLog& log);
 
@@ -71,6 +73,7 @@ private:
     std::vector<bool> m_done;          // streams finished earlier in this job
     bool m_prepared = false;           // the source was discovered and the schema-change policy applied
     std::string m_updatedSourceConfig; // a source's configuration the source itself changed in this job
+    std::optional<CursorRange> m_backfill; // a backfill job's range, checked before the job started
 };
 
 } // namespace sluice::core

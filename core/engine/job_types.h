@@ -3,6 +3,7 @@
 #include "catalog/stream.h"
 #include "catalog/sync_modes.h"
 #include "config/connection_config.h"
+#include "sources/source.h"
 #include "store/job_status.h"
 
 #include <atomic>
@@ -13,7 +14,7 @@
 
 namespace sluice::core {
 
-enum class JobType { Sync, Refresh, Clear };
+enum class JobType { Sync, Refresh, Clear, Backfill };
 std::string_view toString(JobType t);
 
 // Who started a job, kept in the job's row so the jobs list can say it. The scheduler counts as `schedule`
@@ -26,6 +27,10 @@ struct JobRequest {
     RefreshKind refreshKind = RefreshKind::Retain; // for Refresh
     std::vector<std::string> streams;              // empty means every selected stream
     JobTrigger trigger = JobTrigger::Unknown;
+    // Backfill (one stream): the cursor range, as the user wrote it; parsed as the cursor's type before the
+    // job starts. No `to`: up to the current end.
+    std::string backfillFrom;
+    std::optional<std::string> backfillTo;
 };
 
 // How one configured stream takes part in a job.
@@ -39,6 +44,7 @@ struct StreamPlan {
     bool refreshing = false; // a refresh (or clear) of this stream is pending until it succeeds
     bool blocked = false;
     std::string blockReason;
+    std::optional<CursorRange> backfill; // the range a backfill re-imports; the state stays as it was
 };
 
 struct JobOutcome {

@@ -119,15 +119,40 @@ CursorFilter::CursorFilter(const std::string& stateJson) {
         readHashes(s["run_boundary"], m_runBoundary);
 }
 
+CursorFilter::CursorFilter(const StreamReadSpec& spec) : CursorFilter(spec.backfill ? std::string() : spec.stateJson) {
+    if (spec.backfill) {
+        // A backfill reads its range from the start: the state's cursor and position do not apply.
+        m_range = spec.backfill;
+        m_readFrom = m_range->from;
+        return;
+    }
+    if (spec.stream.lookback && m_low) {
+        auto bound = lookbackBound(*m_low, *spec.stream.lookback);
+        if (bound)
+            m_readFrom = std::move(bound.value());
+        else
+            m_problem = "stream `" + spec.stream.stream.name + "`: " + bound.error().message;
+    }
+}
+
 bool CursorFilter::offer(const Value& cursor, uint64_t recordHash) {
+    m_lastReread = false;
+    if (m_range) {
+        return !cursor.isNull() && cursor.compare(m_range->from) >= 0 &&
+               (!m_range->to || cursor.compare(*m_range->to) <= 0);
+    }
     if (cursor.isNull())
         return !m_low.has_value();
     bool pass = true;
     if (m_low) {
         const int c = cursor.compare(*m_low);
         pass = c > 0 || (c == 0 && !m_lowBoundary.count(recordHash));
-        if (c < 0)
+        if (m_readFrom && !pass && cursor.compare(*m_readFrom) >= 0) {
+            pass = true; // within the lookback: read again
+            m_lastReread = true;
+        } else if (c < 0) {
             return false;
+        }
     }
     if (!m_runMax || cursor.compare(*m_runMax) > 0) {
         m_runMax = cursor;

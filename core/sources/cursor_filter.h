@@ -1,6 +1,8 @@
 #pragma once
 
+#include "catalog/lookback.h"
 #include "catalog/value.h"
+#include "sources/source.h"
 
 #include <cstdint>
 #include <optional>
@@ -21,12 +23,25 @@ uint64_t hashValues(const std::vector<Value>& values);
 //
 // State JSON: {"cursor": C, "boundary": [hashes at C], "position": P, "run_max": M, "run_boundary": [...]}
 // where position/run_* exist only mid-read, so a later attempt resumes at P with the same lower bound.
+//
+// Two ways to read more than the state says, without changing what it means:
+//   - a lookback (the stream's `lookback`): the read starts at the saved cursor minus the lookback; records
+//     the state alone would have skipped pass and are marked re-read (lastWasReread);
+//   - a backfill range: only records whose cursor is in [from, to] pass; the state's cursor is ignored.
 class CursorFilter {
 public:
     explicit CursorFilter(const std::string& stateJson);
+    // The state, lookback and backfill range of the stream being read.
+    explicit CursorFilter(const StreamReadSpec& spec);
 
-    bool hasLowerBound() const { return m_low.has_value(); }
-    const std::optional<Value>& lowerBound() const { return m_low; }
+    // Why the lookback cannot apply to the saved cursor ("" when it can): the read must stop with it.
+    const std::string& problem() const { return m_problem; }
+    // Where the read starts (records below it never pass): the saved cursor, lowered by a lookback, or the
+    // start of a backfill range.
+    bool hasLowerBound() const { return m_readFrom.has_value() || m_low.has_value(); }
+    const std::optional<Value>& lowerBound() const { return m_readFrom ? m_readFrom : m_low; }
+    // The last record offer() let pass is one the state alone would have skipped (a lookback re-read).
+    bool lastWasReread() const { return m_lastReread; }
     // The synthetic position saved mid-read (JSON text), empty when the read starts from the beginning.
     const std::string& resumePosition() const { return m_position; }
 
@@ -39,7 +54,11 @@ public:
     std::string finalState() const;
 
 private:
-    std::optional<Value> m_low;
+    std::optional<Value> m_low; // the saved cursor
+    std::optional<Value> m_readFrom;
+    std::optional<CursorRange> m_range;
+    std::string m_problem;
+    bool m_lastReread = false;
     std::set<uint64_t> m_lowBoundary;
     std::optional<Value> m_runMax;
     std::set<uint64_t> m_runBoundary;

@@ -6,10 +6,17 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sluice::core {
+
+// A backfill's cursor range, inclusive at both ends; no `to`: up to the current end.
+struct CursorRange {
+    Value from;
+    std::optional<Value> to;
+};
 
 // What a source reads for one stream: the resolved configuration and the state to resume from.
 struct StreamReadSpec {
@@ -19,6 +26,9 @@ struct StreamReadSpec {
     // The stream is read from its start (a refresh or a full refresh): a LEGACY state's entry of the same
     // name is left out of what the source gets back.
     bool fromStart = false;
+    // A backfill: only the records with a cursor in this range, whatever the state says (the engine keeps
+    // the stream's state as it was). Only sources that filter by cursor (CursorFilter) are given one.
+    std::optional<CursorRange> backfill;
 };
 
 struct ReadRequest {

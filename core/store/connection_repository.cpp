@@ -93,11 +93,11 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
                             id, names.dump()));
     auto st = m_db.prepare(
         "INSERT INTO configured_streams (connection_id, namespace, name, position, selected, sync_mode, "
-        "destination_sync_mode, cursor_field, primary_key) VALUES (?,?,?,?,?,?,?,?,?) "
+        "destination_sync_mode, cursor_field, primary_key, lookback) VALUES (?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(connection_id, namespace, name) DO UPDATE SET position=excluded.position, "
         "selected=excluded.selected, sync_mode=excluded.sync_mode, "
         "destination_sync_mode=excluded.destination_sync_mode, "
-        "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key, "
+        "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key, lookback=excluded.lookback, "
         // A reconfigured stream (new mode, cursor or key) starts from the schema as it is at its next sync.
         "json_schema=CASE WHEN sync_mode IS excluded.sync_mode AND destination_sync_mode IS "
         "excluded.destination_sync_mode AND cursor_field IS excluded.cursor_field AND primary_key IS "
@@ -112,6 +112,8 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
         st->bind(1, id).bind(2, s.ns).bind(3, s.name).bind(4, pos++).bind(5, s.selected ? 1 : 0);
         st->bind(6, toString(s.mode.sync)).bind(7, toString(s.mode.destination));
         st->bind(8, json(s.cursorField).dump()).bind(9, json(s.primaryKey).dump());
+        // The file format's own value, so that the stored connection reads back through the same parser.
+        st->bind(10, s.lookback ? std::optional<std::string>(lookbackToJson(*s.lookback)) : std::nullopt);
         SLUICE_TRY(st->run());
     }
     return {};
@@ -210,7 +212,7 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
                  {"streams", json::array()}};
     auto ss =
         m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
-                     "primary_key FROM configured_streams WHERE connection_id = ? ORDER BY position");
+                     "primary_key, lookback FROM configured_streams WHERE connection_id = ? ORDER BY position");
     if (!ss)
         return ss.error();
     ss->bind(1, id);
@@ -230,6 +232,8 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
             s["cursor_field"] = json::parse(*cf);
         if (auto pk = ss->getOptText(6))
             s["primary_key"] = json::parse(*pk);
+        if (auto lookback = ss->getOptText(7))
+            s["lookback"] = json::parse(*lookback);
         root["streams"].push_back(s);
     }
     auto parsed = parseConnectionJson(root.dump(), "stored connection " + std::to_string(id), "");

@@ -158,10 +158,10 @@ Status JobRepository::saveStream(int64_t jobId, const JobStreamRecord& s) {
 }
 
 Status JobRepository::addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name,
-                                         int64_t records) {
-    return m_db.execute("UPDATE job_streams SET records_committed = records_committed + ? WHERE job_id=? AND "
-                        "namespace=? AND name=?",
-                        records, jobId, ns, name);
+                                         int64_t records, int64_t reread) {
+    return m_db.execute("UPDATE job_streams SET records_committed = records_committed + ?, "
+                        "records_reread = records_reread + ? WHERE job_id=? AND namespace=? AND name=?",
+                        records, reread, jobId, ns, name);
 }
 
 Status JobRepository::setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name,
@@ -275,12 +275,12 @@ Result<std::vector<JobStreamRecord>> JobRepository::streams(int64_t jobId) {
     SLUICE_TRY(m_db.forEachRow(
         "SELECT namespace, name, generation_id, min_generation_id, action, records_committed, "
         "status, COALESCE(message,''), COALESCE(connector_status,''), COALESCE(records_estimated,-1), "
-        "COALESCE(bytes_estimated,-1) FROM job_streams WHERE job_id=? ORDER BY rowid",
+        "COALESCE(bytes_estimated,-1), records_reread FROM job_streams WHERE job_id=? ORDER BY rowid",
         [&](Statement& s) {
             out.push_back({s.getText(0), s.getText(1), s.getInt(2), s.getInt(3),
                            orFail(streamActionFromText(s.getText(4)), bad, StreamAction::Sync), s.getInt(5),
                            orFail(jobStreamStatusFromText(s.getText(6)), bad, JobStreamStatus::Failed),
-                           s.getText(7), s.getText(8), s.getInt(9), s.getInt(10)});
+                           s.getText(7), s.getText(8), s.getInt(9), s.getInt(10), s.getInt(11)});
         },
         jobId));
     SLUICE_TRY(bad);

@@ -45,6 +45,7 @@ struct JobStreamRecord {
     std::string connectorStatus;
     int64_t recordsEstimated = -1;
     int64_t bytesEstimated = -1;
+    int64_t recordsReread = 0; // of recordsCommitted, read again within the stream's lookback
 };
 
 struct LogLine {
@@ -72,7 +73,8 @@ public:
     Status addCommitted(int64_t jobId, int attempt, int64_t records);
 
     Status saveStream(int64_t jobId, const JobStreamRecord& s);
-    Status addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name, int64_t records);
+    Status addStreamCommitted(int64_t jobId, const std::string& ns, const std::string& name, int64_t records,
+                              int64_t reread = 0);
     Status setStreamStatus(int64_t jobId, const std::string& ns, const std::string& name,
                            JobStreamStatus status, const std::string& message = {});
 

@@ -20,11 +20,12 @@ constexpr Names<JobStreamStatus, 6> kStreamStatuses{{{JobStreamStatus::Pending, 
                                                      {JobStreamStatus::Blocked, "blocked"},
                                                      {JobStreamStatus::Cancelled, "cancelled"}}};
 
-constexpr Names<StreamAction, 5> kActions{{{StreamAction::Sync, "sync"},
+constexpr Names<StreamAction, 6> kActions{{{StreamAction::Sync, "sync"},
                                            {StreamAction::FullRefresh, "full_refresh"},
                                            {StreamAction::RefreshRetain, "refresh_retain"},
                                            {StreamAction::RefreshRemove, "refresh_remove"},
-                                           {StreamAction::Clear, "clear"}}};
+                                           {StreamAction::Clear, "clear"},
+                                           {StreamAction::Backfill, "backfill"}}};
 
 template <typename E, size_t N> std::string_view nameOf(const Names<E, N>& names, E value) {
     for (const auto& [v, name] : names)

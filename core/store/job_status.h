@@ -11,7 +11,7 @@ enum class JobStatus { Running, Succeeded, Failed, Cancelled };
 // How far a stream got in a job.
 enum class JobStreamStatus { Pending, Running, Succeeded, Failed, Blocked, Cancelled };
 // What a job does to a stream (SPEC §4).
-enum class StreamAction { Sync, FullRefresh, RefreshRetain, RefreshRemove, Clear };
+enum class StreamAction { Sync, FullRefresh, RefreshRetain, RefreshRemove, Clear, Backfill };
 
 // Sluice's database, `sluicectl jobs --json` and the GUI carry these as text ("succeeded", "refresh_retain");
 // these functions are the one place the two forms meet, so the text never changes by accident.

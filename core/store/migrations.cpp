@@ -160,6 +160,12 @@ CREATE TABLE state_edits (
 );
 CREATE INDEX state_edits_stream ON state_edits (connection_id, namespace, name, id);
 )sql",
+        // 9: a stream's lookback (its JSON value, "P3D" or 1000) and how many of a stream's committed records
+        // a job read again within it
+        R"sql(
+ALTER TABLE configured_streams ADD COLUMN lookback TEXT;
+ALTER TABLE job_streams ADD COLUMN records_reread INTEGER NOT NULL DEFAULT 0;
+)sql",
     };
     return list;
 }

@@ -162,7 +162,9 @@ Status DemoSource::readStream(size_t index, const StreamReadSpec& spec, ReadCont
     auto parsed = parseState(spec.stateJson, incremental);
     if (!parsed.ok())
         return parsed.error();
-    const Position from = *parsed;
+    Position from = *parsed;
+    if (spec.backfill) // the range is read from its start, in the version the state is at
+        from = Position{from.version, 0, 0, 0};
     const int64_t version = from.version;
 
     // The records of this read in order: ids 1..n (full refresh), or by updated_at from the saved cursor on.
@@ -171,7 +173,9 @@ Status DemoSource::readStream(size_t index, const StreamReadSpec& spec, ReadCont
     size_t first = 0;
     int64_t total = m_data.idCount(version);
     if (incremental) {
-        filter.emplace(spec.stateJson);
+        filter.emplace(spec);
+        if (!filter->problem().empty())
+            return Error::invalid("demo source: " + filter->problem());
         order = m_data.changeOrder(*kind, version);
         const auto& low = filter->lowerBound();
         if (low && low->kind == Value::Kind::Text)
@@ -229,6 +233,7 @@ Status DemoSource::readStream(size_t index, const StreamReadSpec& spec, ReadCont
             std::vector<Value> values = m_data.values(*kind, id, m_data.history(*kind, id, version));
             if (filter && !filter->offer(values[static_cast<size_t>(cursorColumn)], hashValues(values)))
                 continue;
+            const bool reread = filter && filter->lastWasReread();
             if (m_config.failAfterRecords && ctx.emitted >= *m_config.failAfterRecords)
                 return Error::transient("demo source: simulated failure after " +
                                         std::to_string(*m_config.failAfterRecords) + " records");
@@ -240,6 +245,7 @@ Status DemoSource::readStream(size_t index, const StreamReadSpec& spec, ReadCont
                 for (int c : columnMap)
                     row.values.push_back(c < 0 ? Value::null() : std::move(values[static_cast<size_t>(c)]));
             }
+            row.reread = reread;
             SLUICE_TRY(ctx.sink.record(index, std::move(row)));
             ++ctx.emitted;
             if (++sinceState >= interval && i + 1 < end) {

@@ -184,7 +184,9 @@ Status FileSource::readStream(size_t index, const StreamReadSpec& spec, const St
             return Error::config("file source: stream `" + stream.stream.name +
                                  "` is incremental but its cursor `" + cursor +
                                  "` is not one of its columns");
-        filter.emplace(spec.stateJson);
+        filter.emplace(spec);
+        if (!filter->problem().empty())
+            return Error::invalid("file source: " + filter->problem());
         if (!filter->resumePosition().empty())
             resume = positionFromJson(filter->resumePosition());
     } else {
@@ -209,6 +211,7 @@ Status FileSource::readStream(size_t index, const StreamReadSpec& spec, const St
             break;
         if (filter && !filter->offer(row.values[cursorColumn], hashRecord(reader->raw())))
             continue;
+        row.reread = filter && filter->lastWasReread();
         SLUICE_TRY(sink.record(index, std::move(row)));
         ++emitted;
         const FilePosition next = reader->nextPosition();

@@ -310,8 +310,11 @@ Status HttpSource::readStream(size_t index, const StreamReadSpec& spec, RecordSi
     if (incremental && cursorField.empty())
         return Error::config("http source: incremental stream `" + name + "` needs a cursor field");
     std::optional<CursorFilter> filter;
-    if (incremental)
-        filter.emplace(spec.stateJson);
+    if (incremental) {
+        filter.emplace(spec);
+        if (!filter->problem().empty())
+            return Error::invalid("http source: " + filter->problem());
+    }
 
     Position at{c.paging.start, 0, {}};
     const std::string saved = incremental ? filter->resumePosition() : spec.stateJson;
@@ -336,6 +339,7 @@ Status HttpSource::readStream(size_t index, const StreamReadSpec& spec, RecordSi
             Row row = page.row(i, spec.stream.stream.columns);
             if (filter && !filter->offer(page.field(i, cursorField), hashValues(row.values)))
                 continue;
+            row.reread = filter && filter->lastWasReread();
             SLUICE_TRY(sink.record(index, std::move(row)));
         }
         const auto next = nextPosition(c, at, page, fetched->link);

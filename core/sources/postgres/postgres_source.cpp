@@ -132,7 +132,9 @@ Status PostgresSource::readStream(PgConnection& conn, size_t index, const ReadRe
         if (sr.cursor < 0)
             return Error::config(std::string(kWho) + ": the cursor column `" + cursor +
                                  "` is not in table `" + schema + "." + rs.stream.name + "`");
-        sr.filter.emplace(spec.stateJson);
+        sr.filter.emplace(spec);
+        if (!sr.filter->problem().empty())
+            return Error::invalid(std::string(kWho) + ": " + sr.filter->problem());
         SLUICE_TRY(readIncremental(sr));
         SLUICE_TRY(sink.state(index, sr.filter->finalState()));
     } else if (sr.relation.hasCtid() && conn.serverMajorVersion() >= 14) {
@@ -181,6 +183,7 @@ Status PostgresSource::deliver(StreamRead& sr, const PgResult& result, int fromR
             }
             if (!sr.filter->offer(row.values[static_cast<size_t>(sr.cursor)], hashRecord(bytes)))
                 continue;
+            row.reread = sr.filter->lastWasReread();
         }
         SLUICE_TRY(sr.sink.record(sr.index, std::move(row)));
     }

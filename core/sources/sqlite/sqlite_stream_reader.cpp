@@ -231,7 +231,9 @@ Status SqliteStreamReader::incremental() {
     const std::string cursor = quoteIdent(m_table.column(path[0])->realName);
     const bool keyset = m_table.hasRowid();
     const std::string& rowid = m_table.rowidAlias;
-    CursorFilter filter(m_spec.stateJson);
+    CursorFilter filter(m_spec);
+    if (!filter.problem().empty())
+        return Error::invalid("sqlite source: " + filter.problem());
 
     // Where the previous attempt stopped: after (cursor, rowid) for rowid tables, after `offset` rows
     // otherwise.
@@ -313,8 +315,10 @@ Status SqliteStreamReader::incremental() {
                 ++offset;
             }
             havePosition = true;
-            if (pass)
+            if (pass) {
+                f.row.reread = filter.lastWasReread();
                 SLUICE_TRY(m_sink.record(m_index, std::move(f.row)));
+            }
             if (++sinceState >= m_interval && i + 1 < chunk->size()) {
                 SLUICE_TRY(m_sink.state(m_index, filter.checkpoint(positionJson())));
                 sinceState = 0;
