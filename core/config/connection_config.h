@@ -2,6 +2,7 @@
 
 #include "catalog/field_path.h"
 #include "catalog/sync_modes.h"
+#include "mapping/stream_mapping.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -18,6 +19,7 @@ struct ConfiguredStreamConfig {
     StreamMode mode;
     FieldPath cursorField;             // empty: source-defined or default cursor
     std::vector<FieldPath> primaryKey; // empty: source-defined key
+    MappingConfig mapping;             // `selected_fields` and `mappers`
 };
 
 struct RetryPolicy {

@@ -2,10 +2,12 @@
 
 #include "destinations/destination.h"
 #include "engine/job_types.h"
+#include "mapping/stream_mapping.h"
 #include "sources/source.h"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +29,9 @@ public:
         int64_t generation = 0;
         int64_t seq = 0; // last checkpoint sequence; each new checkpoint takes seq + 1
         std::string lastState;
-        std::vector<Column> columns; // what the rows' values are, in order (names for _airbyte_meta)
+        std::vector<Column> columns; // what the source's rows' values are, in order
+        // Selected fields and mappers, applied to each row before it is buffered (null: none).
+        std::shared_ptr<StreamMapping> mapping;
     };
 
     EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,

@@ -143,6 +143,12 @@ ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
         R"sql(
 ALTER TABLE jobs ADD COLUMN trigger TEXT;
 )sql",
+        // 8: each stream's selected fields and mappers (secrets as references), and the columns its table
+        // was last given through them, against which a changed selection is a schema change
+        R"sql(
+ALTER TABLE configured_streams ADD COLUMN mapping TEXT;
+ALTER TABLE configured_streams ADD COLUMN mapped_columns TEXT;
+)sql",
     };
     return list;
 }
