@@ -13,6 +13,7 @@ class QTableView;
 namespace sluice::ui {
 
 class EngineBridge;
+class FieldPickerDialog;
 class StreamTableModel;
 
 // The Streams tab: one row per configured stream, editable in place. Saving a change that needs a refresh
@@ -35,6 +36,9 @@ public:
     // `connectionJson` with the streams as edited here; sets `error` when an edit cannot be applied.
     QString editedJson(const QString& connectionJson, QString* error) const;
     QStringList selectedStreams() const;
+    // Opens the field picker of `stream` (window-modal); Apply makes its selection an edit of the table.
+    FieldPickerDialog* openFieldPicker(const QString& stream);
+    FieldPickerDialog* fieldPicker() const { return m_picker; }
 
 public slots:
     void save();
@@ -61,6 +65,7 @@ private:
     QPushButton* m_save;
     QPushButton* m_revert;
     QPointer<QMessageBox> m_offer;
+    QPointer<FieldPickerDialog> m_picker;
     sluice::core::ConnectionDetails m_details;
     int m_saveToken = 0;
     QStringList m_refreshAfterSave;
