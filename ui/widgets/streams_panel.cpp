@@ -205,6 +205,10 @@ void StreamsPanel::onSaved(const sluice::core::SaveResult& result) {
     m_refreshAfterSave.clear();
 }
 
+FieldPickerDialog* StreamsPanel::fieldPicker() const {
+    return m_picker;
+}
+
 FieldPickerDialog* StreamsPanel::openFieldPicker(const QString& stream) {
     const int row = m_model->rowOfStream(stream);
     if (row < 0)

@@ -38,7 +38,7 @@ public:
     QStringList selectedStreams() const;
     // Opens the field picker of `stream` (window-modal); Apply makes its selection an edit of the table.
     FieldPickerDialog* openFieldPicker(const QString& stream);
-    FieldPickerDialog* fieldPicker() const { return m_picker; }
+    FieldPickerDialog* fieldPicker() const;
 
 public slots:
     void save();
