@@ -24,7 +24,7 @@ std::string_view toString(JobTrigger t); // "" (unknown), "gui", "schedule", "cl
 struct JobRequest {
     JobType type = JobType::Sync;
     RefreshKind refreshKind = RefreshKind::Retain; // for Refresh
-    std::vector<std::string> streams;              // Refresh/Clear: empty means every selected stream
+    std::vector<std::string> streams;              // empty means every selected stream
     JobTrigger trigger = JobTrigger::Unknown;
 };
 

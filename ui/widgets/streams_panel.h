@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QMenu;
 class QMessageBox;
 class QPushButton;
 class QTableView;
@@ -39,6 +40,8 @@ public:
     // Opens the field picker of `stream` (window-modal); Apply makes its selection an edit of the table.
     FieldPickerDialog* openFieldPicker(const QString& stream);
     FieldPickerDialog* fieldPicker() const;
+    // The menu of a right click on `streams` (the selected rows); the caller owns it.
+    QMenu* buildContextMenu(const QStringList& streams);
 
 public slots:
     void save();
@@ -50,6 +53,9 @@ signals:
     void clearRequested(const QStringList& streams);
     void inspectRequested(const QString& stream);
     void syncRequested();
+    // Sync these streams only: the others are not read and keep their state.
+    void syncStreamsRequested(const QStringList& streams);
+    void stateEditRequested(const QString& stream);
 
 private:
     void updateState();
