@@ -9,7 +9,7 @@ packages=(
   # libraries Sluice links
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-qpa-plugins libqt6sql6-sqlite
   nlohmann-json3-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev libsimdjson-dev qtkeychain-qt6-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libssl-dev
   # test and benchmark tools: a throwaway PostgreSQL, the sqlite3 shell, reference importers, python connectors,
   # GNU time (a child's own peak RSS)
   postgresql sqlite3 sqlite-utils python3 time

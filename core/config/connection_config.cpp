@@ -72,6 +72,41 @@ Result<Lookback> parseLookback(const json& v, const ConfiguredStreamConfig& s, c
                           (v.is_number() ? v.dump() : describeJsonType(v)));
 }
 
+// `selected_fields` and `mappers`; what the file itself says of the key and cursor is checked here, the
+// source's own key and cursor once the source is discovered (StreamMapping::build).
+Status parseMapping(const json& s, const std::string& at, ConfiguredStreamConfig& out) {
+    if (s.contains("selected_fields") && !s["selected_fields"].is_null()) {
+        const json& f = s["selected_fields"];
+        if (!f.is_array() || f.empty())
+            return Error::invalid("`" + at +
+                                  ".selected_fields` must be a non-empty list of top-level field names");
+        std::vector<std::string> names;
+        for (const auto& n : f) {
+            if (!n.is_string() || n.get<std::string>().empty())
+                return Error::invalid("`" + at +
+                                      ".selected_fields` must contain field names (strings), found " +
+                                      describeJsonType(n));
+            if (std::find(names.begin(), names.end(), n.get<std::string>()) == names.end())
+                names.push_back(n.get<std::string>());
+        }
+        out.mapping.selectedFields = std::move(names);
+    }
+    if (s.contains("mappers") && !s["mappers"].is_null()) {
+        auto m = parseMappers(s["mappers"], at + ".mappers");
+        if (!m)
+            return m.error();
+        out.mapping.mappers = std::move(*m);
+    }
+    ProtectedFields keep;
+    if (out.mode.needsCursor() && !out.cursorField.empty())
+        keep.cursor = out.cursorField[0];
+    if (out.mode.needsPrimaryKey())
+        for (const auto& k : out.primaryKey)
+            if (!k.empty())
+                keep.primaryKey.push_back(k[0]);
+    return checkProtectedFields(out.name, out.mapping, keep);
+}
+
 Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const std::string& where) {
     const std::string at = "streams[" + std::to_string(index) + "]";
     if (!s.is_object())
@@ -141,6 +176,8 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
             return lookback.error();
         out.lookback = std::move(lookback.value());
     }
+    if (Status mapped = parseMapping(s, at, out); !mapped)
+        return mapped.error().context(where);
     return out;
 }
 
@@ -473,6 +510,10 @@ std::string connectionToJson(const ConnectionConfig& c, bool revealSecrets, int 
             js["primary_key"] = s.primaryKey;
         if (s.lookback)
             js["lookback"] = json::parse(lookbackToJson(*s.lookback));
+        if (s.mapping.selectedFields)
+            js["selected_fields"] = *s.mapping.selectedFields;
+        if (!s.mapping.mappers.empty())
+            js["mappers"] = mappersToJson(s.mapping.mappers, revealSecrets);
         root["streams"].push_back(js);
     }
     json schedule = {{"type", "manual"}};

@@ -3,6 +3,7 @@
 #include "catalog/field_path.h"
 #include "catalog/lookback.h"
 #include "catalog/sync_modes.h"
+#include "mapping/stream_mapping.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -20,6 +21,7 @@ struct ConfiguredStreamConfig {
     FieldPath cursorField;             // empty: source-defined or default cursor
     std::vector<FieldPath> primaryKey; // empty: source-defined key
     std::optional<Lookback> lookback;  // incremental only: re-read below the saved cursor
+    MappingConfig mapping;             // `selected_fields` and `mappers`
 };
 
 struct RetryPolicy {

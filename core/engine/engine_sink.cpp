@@ -66,6 +66,9 @@ Status EngineSink::record(size_t stream, Row&& row) {
     // The built-in sources repair text before their cursors see it; this is the guarantee for every source
     // that no byte that is not UTF-8 reaches a destination (PostgreSQL refuses it, JSON cannot carry it).
     repairRowText(row, b.target.columns);
+    // A row the stream's filter drops stays with the source, which fills it again with its next record.
+    if (b.target.mapping && !b.target.mapping->apply(row))
+        return {};
     b.rows.push_back(std::move(row));
     if (!m_spare.empty()) {
         row = std::move(m_spare.back());

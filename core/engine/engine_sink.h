@@ -2,10 +2,12 @@
 
 #include "destinations/destination.h"
 #include "engine/job_types.h"
+#include "mapping/stream_mapping.h"
 #include "sources/source.h"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,8 @@ public:
         // A backfill: the stream's state stays `lastState` whatever the source emits, so the rows are
         // committed with checkpoints that leave the state as it was.
         bool keepState = false;
+        // Selected fields and mappers, applied to each row before it is buffered (null: none).
+        std::shared_ptr<StreamMapping> mapping;
     };
 
     EngineSink(Store& store, Destination& destination, JobLog& log, int64_t connectionId, int64_t jobId,

@@ -47,6 +47,9 @@ struct StreamRow {
     qint64 records = -1;    // rows in the destination's final table; -1 unknown
     qint64 generation = -1; // current generation; -1 never synced
     QString schemaJson;     // the stream as discovered or last synced (catalog JSON); empty if unknown
+    // {"selected_fields": [...], "mappers": [...]} as the connection file has them (keys masked); empty:
+    // none.
+    QString mappingJson;
 };
 
 // A refresh (or clear) of a stream that has not completed: the next job of the connection continues it.

@@ -74,7 +74,18 @@ Status JobAttempt::collectTargets(Destination& dest, Targets& t) {
         auto at = resumePoint(dest, p);
         if (!at)
             return at.error();
-        t.writePlans.push_back({p.resolved, p.generation, p.minimumGeneration, m_jobId, p.clear});
+        // The table has the mapped columns; the source reads its own (prepare checked the mapping).
+        auto mapping = mappingFor(p.resolved, p.config.mapping);
+        if (!mapping && !p.clear)
+            return mapping.error();
+        ResolvedStream written = p.resolved;
+        std::shared_ptr<StreamMapping> mapper;
+        if (mapping) {
+            written.stream.columns = mapping->columns();
+            if (!mapping->identity())
+                mapper = std::make_shared<StreamMapping>(std::move(mapping.value()));
+        }
+        t.writePlans.push_back({written, p.generation, p.minimumGeneration, m_jobId, p.clear});
         const size_t destIndex = t.writePlans.size() - 1;
         if (p.clear) {
             t.clears.push_back({destIndex, p.config.ns, p.config.name, p.generation, at->seq, {}});
@@ -82,7 +93,7 @@ Status JobAttempt::collectTargets(Destination& dest, Targets& t) {
             continue;
         }
         t.reads.push_back({destIndex, p.config.ns, p.config.name, p.generation, at->seq, at->state,
-                           p.resolved.stream.columns, p.backfill.has_value()});
+                           p.resolved.stream.columns, p.backfill.has_value(), mapper});
         t.readPlans.push_back(i);
         // A refreshed or cleared stream starts over: it is left out of a LEGACY state passed back.
         t.request.streams.push_back({p.resolved, at->state, p.action != StreamAction::Sync, p.backfill});

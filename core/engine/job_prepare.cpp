@@ -109,10 +109,28 @@ Status JobRunner::prepareStream(const ConnectionConfig& c, StreamPlan& p,
             before = info.value();
     SchemaVerdict verdict;
     SchemaChange change;
+    // What the table gets: the source's columns through the stream's selection and mappers, which are
+    // refused here, before anything runs, when they would take away or rewrite a key or the cursor.
+    // A stream that is blocked anyway (its cursor is gone, say) is told as blocked, not as an error.
+    auto nowResolved = resolveStream(*found, p.config);
+    std::optional<Error> invalid;
+    std::vector<Column> nowColumns = found->columns;
+    if (!nowResolved)
+        invalid = nowResolved.error();
+    else if (auto nowMapping = mappingFor(nowResolved.value(), p.config.mapping); !nowMapping)
+        invalid = nowMapping.error();
+    else
+        nowColumns = nowMapping->columns();
     if (before) {
-        // The fields the stream depends on are judged by the schema it was configured with.
+        // The fields the stream depends on are judged by the schema it was configured with; the columns
+        // by what the table was last given (a changed selection or mapper is a change of them).
         auto old = resolveStream(*before, p.config);
-        change = compareColumns(before->columns, found->columns,
+        auto mapped = connections.mappedColumns(c.id, p.config.ns, p.config.name);
+        if (!mapped)
+            return mapped.error();
+        const std::vector<Column> beforeColumns =
+            mapped.value() ? columnsFromJsonSchema(*mapped.value()) : before->columns;
+        change = compareColumns(beforeColumns, nowColumns,
                                 old ? keyFieldsOf(old.value()) : std::vector<std::string>{});
         verdict = decideSchemaChange(c.settings.schemaChangePolicy, p.config.mode, change);
     }
@@ -120,20 +138,23 @@ Status JobRunner::prepareStream(const ConnectionConfig& c, StreamPlan& p,
         p.blocked = true;
         p.blockReason = verdict.reason;
     } else {
-        auto resolved = resolveStream(*found, p.config);
-        if (!resolved)
-            return resolved.error();
-        p.resolved = std::move(resolved.value());
+        if (invalid)
+            return *invalid;
+        p.resolved = std::move(nowResolved.value());
         SLUICE_TRY(checkLookback(c, p));
         if (!before || verdict.action == SchemaVerdict::Action::Adopt) {
             // A first sync, a refresh, a clear or an accepted change: the schema as it is now.
             if (before)
                 log.info("stream `" + p.config.name + "`: " + change.describe() + "; the table follows");
             SLUICE_TRY(connections.setStreamSchema(c.id, p.config.ns, p.config.name, schemaNow));
+            SLUICE_TRY(connections.setMappedColumns(c.id, p.config.ns, p.config.name,
+                                                    columnsToJsonSchema(nowColumns)));
         } else if (verdict.action == SchemaVerdict::Action::KeepOld) {
             log.info("stream `" + p.config.name + "`: " + change.describe() +
                      "; ignored by the connection's policy, new fields are not stored");
             p.resolved.stream.columns = before->columns;
+            if (auto kept = mappingFor(p.resolved, p.config.mapping); !kept)
+                return kept.error();
         }
     }
     return connections.setBlockedReason(c.id, p.config.ns, p.config.name,

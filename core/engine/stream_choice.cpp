@@ -109,6 +109,14 @@ StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const Configured
     r.primaryKey = r.keySourceDefined ? keyText(info.sourceDefinedPrimaryKey) : r.configuredKey;
     if (schemaKnown)
         r.schemaJson = q(streamToJson(info));
+    if (!config.mapping.empty()) {
+        json m = json::object();
+        if (config.mapping.selectedFields)
+            m["selected_fields"] = *config.mapping.selectedFields;
+        if (!config.mapping.mappers.empty())
+            m["mappers"] = mappersToJson(config.mapping.mappers, false);
+        r.mappingJson = q(m.dump());
+    }
     return r;
 }
 
@@ -183,6 +191,12 @@ QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>&
             s.erase("primary_key");
         else
             s["primary_key"] = c.primaryKey;
+        s.erase("selected_fields");
+        s.erase("mappers");
+        const json m = json::parse(row.mappingJson.toStdString(), nullptr, false);
+        if (m.is_object())
+            for (auto it = m.begin(); it != m.end(); ++it)
+                s[it.key()] = it.value();
     }
     return QString::fromStdString(root.dump(2));
 }
@@ -195,7 +209,52 @@ bool changeNeedsRefresh(const StreamRow& before, const StreamRow& after) {
     if (!mode || !isRefreshAvailable(*mode, RefreshKind::Retain))
         return false;
     return before.mode != after.mode || before.configuredCursor != after.configuredCursor ||
-           before.configuredKey != after.configuredKey;
+           before.configuredKey != after.configuredKey || before.mappingJson != after.mappingJson;
+}
+
+QVector<FieldChoice> fieldChoices(const StreamRow& row) {
+    const json m = json::parse(row.mappingJson.toStdString(), nullptr, false);
+    const bool all = !m.is_object() || !m.contains("selected_fields") || !m["selected_fields"].is_array();
+    auto mode = modeFromLabel(row.mode.toStdString());
+    QStringList required;
+    if (mode && mode->needsCursor() && !row.cursor.isEmpty())
+        required << row.cursor.section(QLatin1Char('.'), 0, 0);
+    if (mode && mode->needsPrimaryKey())
+        for (const auto& k : row.primaryKey)
+            required << k.section(QLatin1Char('.'), 0, 0);
+    QVector<FieldChoice> out;
+    for (const auto& c : row.columns) {
+        FieldChoice f;
+        f.name = c;
+        f.required = required.contains(c);
+        if (!all) {
+            f.chosen = false;
+            for (const auto& n : m["selected_fields"])
+                if (n.is_string() && q(n.get<std::string>()) == c)
+                    f.chosen = true;
+        }
+        f.chosen = f.chosen || f.required;
+        out.push_back(f);
+    }
+    return out;
+}
+
+QString withSelectedFields(const StreamRow& row, const QStringList& fields) {
+    json m = json::parse(row.mappingJson.toStdString(), nullptr, false);
+    if (!m.is_object())
+        m = json::object();
+    bool all = true;
+    for (const auto& c : row.columns)
+        all = all && fields.contains(c);
+    if (all) {
+        m.erase("selected_fields");
+    } else {
+        json list = json::array();
+        for (const auto& f : fields)
+            list.push_back(f.toStdString());
+        m["selected_fields"] = list;
+    }
+    return m.empty() ? QString() : q(m.dump());
 }
 
 } // namespace sluice::core

@@ -22,8 +22,19 @@ QString validateStreamChoice(const StreamRow& row);
 QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>& rows,
                         QString* error = nullptr);
 
+// The fields a stream's picker offers, and which of them it must keep checked (key and cursor).
+struct FieldChoice {
+    QString name;
+    bool chosen = true;
+    bool required = false; // the primary key or the cursor of the stream's mode
+};
+QVector<FieldChoice> fieldChoices(const StreamRow& row);
+// `row.mappingJson` with `selected_fields` set to `fields` (every field: the key removed).
+QString withSelectedFields(const StreamRow& row, const QStringList& fields);
+
 // True when a change from `before` to `after` needs a refresh to take effect (SPEC §4): a selected, synced
-// stream whose mode, cursor or primary key changed, in a mode that can be refreshed (retaining records).
+// stream whose mode, cursor, primary key, selected fields or mappers changed, in a mode that can be refreshed
+// (retaining records).
 bool changeNeedsRefresh(const StreamRow& before, const StreamRow& after);
 
 } // namespace sluice::core

@@ -82,7 +82,20 @@ Status ConnectionRepository::checkNameFree(const std::string& name, int64_t exce
     return {};
 }
 
-Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c) {
+Result<StoredMappings> ConnectionRepository::storedMappings(int64_t id) {
+    StoredMappings out;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT namespace, name, mapping FROM configured_streams WHERE connection_id=? AND mapping IS NOT "
+        "NULL",
+        [&](Statement& st) {
+            out[{st.getText(0), st.getText(1)}] = st.getText(2);
+        },
+        id));
+    return out;
+}
+
+Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c,
+                                          const std::vector<std::string>& mappings) {
     // Keep each stream's recorded schema and block across an update; drop rows of streams no longer listed.
     json names = json::array();
     for (const auto& s : c.streams)
@@ -93,11 +106,13 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
                             id, names.dump()));
     auto st = m_db.prepare(
         "INSERT INTO configured_streams (connection_id, namespace, name, position, selected, sync_mode, "
-        "destination_sync_mode, cursor_field, primary_key, lookback) VALUES (?,?,?,?,?,?,?,?,?,?) "
+        "destination_sync_mode, cursor_field, primary_key, lookback, mapping) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(connection_id, namespace, name) DO UPDATE SET position=excluded.position, "
         "selected=excluded.selected, sync_mode=excluded.sync_mode, "
         "destination_sync_mode=excluded.destination_sync_mode, "
         "cursor_field=excluded.cursor_field, primary_key=excluded.primary_key, lookback=excluded.lookback, "
+        "mapping=excluded.mapping, "
+        // A changed selection or mapping keeps the schema: against it, the change is a schema change.
         // A reconfigured stream (new mode, cursor or key) starts from the schema as it is at its next sync.
         "json_schema=CASE WHEN sync_mode IS excluded.sync_mode AND destination_sync_mode IS "
         "excluded.destination_sync_mode AND cursor_field IS excluded.cursor_field AND primary_key IS "
@@ -114,6 +129,11 @@ Status ConnectionRepository::writeStreams(int64_t id, const ConnectionConfig& c)
         st->bind(8, json(s.cursorField).dump()).bind(9, json(s.primaryKey).dump());
         // The file format's own value, so that the stored connection reads back through the same parser.
         st->bind(10, s.lookback ? std::optional<std::string>(lookbackToJson(*s.lookback)) : std::nullopt);
+        const std::string& mapping = mappings[static_cast<size_t>(pos - 1)];
+        if (mapping.empty())
+            st->bind(11, std::optional<std::string>());
+        else
+            st->bind(11, mapping);
         SLUICE_TRY(st->run());
     }
     return {};
@@ -128,6 +148,10 @@ Result<int64_t> ConnectionRepository::create(const ConnectionConfig& c) {
     auto sealed = sealSecrets(secrets, c, {}, {});
     if (!sealed)
         return sealed.error();
+    if (Status m = sealMappings(secrets, c, {}, *sealed); !m) {
+        forget(secrets, sealed->written, {});
+        return m.error();
+    }
     auto written = m_db.write("creating a connection", [&]() -> Result<int64_t> {
         SLUICE_TRY(checkNameFree(c.name, 0));
         const std::string now = nowIso();
@@ -137,7 +161,7 @@ Result<int64_t> ConnectionRepository::create(const ConnectionConfig& c) {
                          c.name, c.source.type, sealed->source, c.destination.type, sealed->destination,
                          full["settings"].dump(), now, now));
         const int64_t id = m_db.lastInsertRowId();
-        SLUICE_TRY(writeStreams(id, c));
+        SLUICE_TRY(writeStreams(id, c, sealed->mappings));
         return id;
     });
     if (!written)
@@ -155,6 +179,15 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
     auto sealed = sealSecrets(secrets, c, previous->first, previous->second);
     if (!sealed)
         return sealed.error();
+    auto previousMappings = storedMappings(id);
+    if (!previousMappings) {
+        forget(secrets, sealed->written, {});
+        return previousMappings.error();
+    }
+    if (Status m = sealMappings(secrets, c, *previousMappings, *sealed); !m) {
+        forget(secrets, sealed->written, {});
+        return m.error();
+    }
     Status written = m_db.write("updating a connection", [&]() -> Status {
         SLUICE_TRY(checkNameFree(c.name, id));
         SLUICE_TRY(
@@ -164,7 +197,7 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
                          full["settings"].dump(), nowIso(), id));
         if (m_db.changes() == 0)
             return Error::invalid("no connection with id " + std::to_string(id));
-        return writeStreams(id, c);
+        return writeStreams(id, c, sealed->mappings);
     });
     if (!written) {
         forget(secrets, sealed->written, {});
@@ -173,15 +206,23 @@ Status ConnectionRepository::update(int64_t id, const ConnectionConfig& c) {
     auto old = secretReferences(previous->first);
     for (auto& r : secretReferences(previous->second))
         old.push_back(std::move(r));
+    for (const auto& [stream, text] : *previousMappings)
+        for (auto& r : secretReferences(text))
+            old.push_back(std::move(r));
     forget(secrets, old, sealed->kept);
     return {};
 }
 
 Status ConnectionRepository::remove(int64_t id) {
+    StoredMappings mappings;
     auto previous = m_db.write("deleting a connection", [&]() -> Result<std::pair<std::string, std::string>> {
         auto configs = storedConfigs(id);
         if (!configs)
             return configs.error();
+        auto m = storedMappings(id);
+        if (!m)
+            return m.error();
+        mappings = std::move(*m);
         SLUICE_TRY(m_db.execute("DELETE FROM connections WHERE id = ?", id));
         return configs;
     });
@@ -191,6 +232,9 @@ Status ConnectionRepository::remove(int64_t id) {
     auto refs = secretReferences(previous->first);
     for (auto& r : secretReferences(previous->second))
         refs.push_back(std::move(r));
+    for (const auto& [stream, text] : mappings)
+        for (auto& r : secretReferences(text))
+            refs.push_back(std::move(r));
     forget(secrets, refs, {});
     return {};
 }
@@ -210,9 +254,9 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
                  {"destination", {{"type", st.getText(4)}, {"config", json::parse(*destination)}}},
                  {"settings", json::parse(st.getText(6))},
                  {"streams", json::array()}};
-    auto ss =
-        m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
-                     "primary_key, lookback FROM configured_streams WHERE connection_id = ? ORDER BY position");
+    auto ss = m_db.prepare(
+        "SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
+        "primary_key, lookback, mapping FROM configured_streams WHERE connection_id = ? ORDER BY position");
     if (!ss)
         return ss.error();
     ss->bind(1, id);
@@ -234,6 +278,15 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
             s["primary_key"] = json::parse(*pk);
         if (auto lookback = ss->getOptText(7))
             s["lookback"] = json::parse(*lookback);
+        if (auto mapping = ss->getOptText(8)) {
+            auto open = unsealSecrets(secrets, *mapping, where);
+            if (!open)
+                return open.error();
+            const json m = json::parse(*open, nullptr, false);
+            if (m.is_object())
+                for (auto it = m.begin(); it != m.end(); ++it)
+                    s[it.key()] = it.value();
+        }
         root["streams"].push_back(s);
     }
     auto parsed = parseConnectionJson(root.dump(), "stored connection " + std::to_string(id), "");
@@ -292,6 +345,22 @@ Status ConnectionRepository::setStreamSchema(int64_t id, const std::string& ns, 
                                              const std::string& schema) {
     return m_db.execute(
         "UPDATE configured_streams SET json_schema=? WHERE connection_id=? AND namespace=? AND name=?",
+        schema, id, ns, name);
+}
+
+Result<std::optional<std::string>> ConnectionRepository::mappedColumns(int64_t id, const std::string& ns,
+                                                                       const std::string& name) {
+    std::optional<std::string> schema;
+    SLUICE_TRY(m_db.forEachRow(
+        "SELECT mapped_columns FROM configured_streams WHERE connection_id=? AND namespace=? AND name=?",
+        [&](Statement& st) { schema = st.getOptText(0); }, id, ns, name));
+    return schema;
+}
+
+Status ConnectionRepository::setMappedColumns(int64_t id, const std::string& ns, const std::string& name,
+                                              const std::string& schema) {
+    return m_db.execute(
+        "UPDATE configured_streams SET mapped_columns=? WHERE connection_id=? AND namespace=? AND name=?",
         schema, id, ns, name);
 }
 

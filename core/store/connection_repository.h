@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/connection_config.h"
+#include "store/connection_secrets.h"
 #include "util/sqlite_db.h"
 
 #include <optional>
@@ -25,14 +26,25 @@ public:
     Result<ConnectionConfig> find(const std::string& idOrName);
 
     // The JSON schema a stream had when it was last synced (for schema-change detection).
-    Result<std::optional<std::string>> streamSchema(int64_t id, const std::string& ns, const std::string& name);
-    Status setStreamSchema(int64_t id, const std::string& ns, const std::string& name, const std::string& schema);
-    Result<std::optional<std::string>> blockedReason(int64_t id, const std::string& ns, const std::string& name);
+    Result<std::optional<std::string>> streamSchema(int64_t id, const std::string& ns,
+                                                    const std::string& name);
+    Status setStreamSchema(int64_t id, const std::string& ns, const std::string& name,
+                           const std::string& schema);
+    // The destination columns (JSON schema) a stream's table was given through its selection and mappers
+    // when its schema was last adopted; nullopt when never recorded (then: the stream's own columns).
+    Result<std::optional<std::string>> mappedColumns(int64_t id, const std::string& ns,
+                                                     const std::string& name);
+    Status setMappedColumns(int64_t id, const std::string& ns, const std::string& name,
+                            const std::string& schema);
+    Result<std::optional<std::string>> blockedReason(int64_t id, const std::string& ns,
+                                                     const std::string& name);
     Status setBlockedReason(int64_t id, const std::string& ns, const std::string& name,
                             const std::optional<std::string>& reason);
 
 private:
-    Status writeStreams(int64_t id, const ConnectionConfig& config);
+    Status writeStreams(int64_t id, const ConnectionConfig& config, const std::vector<std::string>& mappings);
+    // Each stream's mapping as stored (with secret references).
+    Result<StoredMappings> storedMappings(int64_t id);
     Status checkNameFree(const std::string& name, int64_t exceptId);
     Result<ConnectionConfig> readRow(Statement& st);
     // The connector configurations as stored (with secret references).

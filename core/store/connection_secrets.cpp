@@ -110,6 +110,48 @@ Result<SealedConfigs> sealSecrets(SecretStore& store, const ConnectionConfig& c,
     return sealed;
 }
 
+Status sealMappings(SecretStore& store, const ConnectionConfig& c, const StoredMappings& previous,
+                    SealedConfigs& sealed) {
+    for (const auto& s : c.streams) {
+        if (s.mapping.empty()) {
+            sealed.mappings.emplace_back();
+            continue;
+        }
+        json m = json::object();
+        if (s.mapping.selectedFields)
+            m["selected_fields"] = *s.mapping.selectedFields;
+        m["mappers"] = mappersToJson(s.mapping.mappers, true);
+        const auto before = previous.find({s.ns, s.name});
+        const json old = before == previous.end() ? json() : json::parse(before->second, nullptr, false);
+        for (size_t i = 0; i < m["mappers"].size(); ++i) {
+            json& cfg = m["mappers"][i]["mapperConfiguration"];
+            if (!cfg.contains("key"))
+                continue;
+            const std::string where =
+                "`streams[" + s.name + "].mappers[" + std::to_string(i) + "]." + "mapperConfiguration.key`";
+            const std::string key = cfg["key"].get<std::string>();
+            if (key == kSecretMask) {
+                const json::json_pointer p("/mappers/" + std::to_string(i) + "/mapperConfiguration/key");
+                const json* was = old.is_object() && old.contains(p) ? &old[p] : nullptr;
+                if (!was || !was->is_string() || !SecretStore::isReference(was->get<std::string>()))
+                    return Error::invalid(
+                        where + " is the mask " + kSecretMask +
+                        " of an exported connection, not a key; put the real key in the file");
+                sealed.kept.push_back(was->get<std::string>());
+                cfg["key"] = *was;
+                continue;
+            }
+            auto ref = store.put(json(key).dump());
+            if (!ref)
+                return ref.error().context("storing the secret " + where);
+            sealed.written.push_back(*ref);
+            cfg["key"] = *ref;
+        }
+        sealed.mappings.push_back(m.dump());
+    }
+    return {};
+}
+
 Result<std::string> unsealSecrets(SecretStore& store, const std::string& storedJson,
                                   const std::string& where) {
     // Most configurations have no secret: no parse, no rewrite.

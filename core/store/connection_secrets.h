@@ -3,6 +3,7 @@
 #include "config/connection_config.h"
 #include "store/secret_store.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,9 +13,19 @@ namespace sluice::core {
 // references into a SecretStore.
 struct SealedConfigs {
     std::string source, destination;
-    std::vector<std::string> written; // references this sealing stored (to undo when the write fails)
-    std::vector<std::string> kept;    // references taken over from the previous configuration
+    std::vector<std::string> written;  // references this sealing stored (to undo when the write fails)
+    std::vector<std::string> kept;     // references taken over from the previous configuration
+    std::vector<std::string> mappings; // per stream of the connection: its stored mapping, "" when none
 };
+
+// (namespace, name) -> a stream's mapping as stored.
+using StoredMappings = std::map<std::pair<std::string, std::string>, std::string>;
+
+// Each stream's `selected_fields` and `mappers` as Sluice's database keeps them (into sealed.mappings): an
+// encryption mapper's key goes to `store` like a connector's secret; the mask keeps the key the same mapper
+// (same stream, same position) has in `previous`.
+Status sealMappings(SecretStore& store, const ConnectionConfig& c, const StoredMappings& previous,
+                    SealedConfigs& sealed);
 
 // Moves the secrets of `c` (see secretValuePointers) into `store`. A secret given as the mask ********** (a
 // connection exported by `connection show` and imported again) keeps the secret stored at the same place

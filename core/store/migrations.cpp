@@ -166,6 +166,12 @@ CREATE INDEX state_edits_stream ON state_edits (connection_id, namespace, name, 
 ALTER TABLE configured_streams ADD COLUMN lookback TEXT;
 ALTER TABLE job_streams ADD COLUMN records_reread INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // 10: each stream's selected fields and mappers (secrets as references), and the columns its table
+        // was last given through them, against which a changed selection is a schema change
+        R"sql(
+ALTER TABLE configured_streams ADD COLUMN mapping TEXT;
+ALTER TABLE configured_streams ADD COLUMN mapped_columns TEXT;
+)sql",
     };
     return list;
 }

@@ -273,12 +273,21 @@ bool StreamTableModel::setData(const QModelIndex& index, const QVariant& value, 
     return true;
 }
 
+void StreamTableModel::setMapping(int row, const QString& mappingJson) {
+    if (row < 0 || row >= rows().size() || rows()[row].mappingJson == mappingJson)
+        return;
+    StreamRow r = rows()[row];
+    r.mappingJson = mappingJson;
+    replaceRow(row, r);
+    emit editsChanged();
+}
+
 bool StreamTableModel::isDirty() const {
     for (int i = 0; i < rows().size() && i < m_original.size(); ++i) {
         const StreamRow& a = rows()[i];
         const StreamRow& b = m_original[i];
         if (a.selected != b.selected || a.mode != b.mode || a.configuredCursor != b.configuredCursor ||
-            a.configuredKey != b.configuredKey)
+            a.configuredKey != b.configuredKey || a.mappingJson != b.mappingJson)
             return true;
     }
     return false;

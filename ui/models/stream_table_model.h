@@ -36,6 +36,9 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
+    // Sets a stream's selected fields and mappers (StreamRow::mappingJson), an edit like the others.
+    void setMapping(int row, const QString& mappingJson);
+
     bool isDirty() const;
     QStringList errors() const;
     // Selected streams whose change needs a refresh to take effect (mode, cursor or key of a synced stream).

@@ -1,5 +1,6 @@
 #include "widgets/streams_panel.h"
 
+#include "dialogs/field_picker_dialog.h"
 #include "engine/engine.h"
 #include "engine/stream_choice.h"
 #include "engine_bridge.h"
@@ -127,8 +128,8 @@ void StreamsPanel::updateState() {
         m_message->setText(QStringLiteral("<span style='color:%1'>%2</span>")
                                .arg(errorColorName(), escaped.join(QStringLiteral("<br>"))));
     } else if (dirty && !m_model->streamsNeedingRefresh().isEmpty())
-        m_message->setText(
-            tr("Unsaved changes. Changing the mode, cursor or key of a synced stream needs a refresh."));
+        m_message->setText(tr(
+            "Unsaved changes. Changing the mode, cursor, key or fields of a synced stream needs a refresh."));
     else if (dirty)
         m_message->setText(tr("Unsaved changes."));
     else
@@ -205,6 +206,26 @@ void StreamsPanel::onSaved(const sluice::core::SaveResult& result) {
     m_refreshAfterSave.clear();
 }
 
+FieldPickerDialog* StreamsPanel::fieldPicker() const {
+    return m_picker;
+}
+
+FieldPickerDialog* StreamsPanel::openFieldPicker(const QString& stream) {
+    const int row = m_model->rowOfStream(stream);
+    if (row < 0)
+        return nullptr;
+    if (m_picker)
+        m_picker->close();
+    m_picker = new FieldPickerDialog(m_model->rows()[row], this);
+    m_picker->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_picker, &QDialog::accepted, this, [this, stream] {
+        // The row may have moved while the dialog was open: it is found again by name.
+        m_model->setMapping(m_model->rowOfStream(stream), m_picker->mappingJson());
+    });
+    m_picker->open();
+    return m_picker;
+}
+
 void StreamsPanel::showContextMenu(const QPoint& pos) {
     const QModelIndex idx = m_view->indexAt(pos);
     if (!idx.isValid())
@@ -224,6 +245,8 @@ QMenu* StreamsPanel::buildContextMenu(const QStringList& streams) {
                     [this, streams] { emit refreshRequested(streams); });
     menu->addAction(tr("Clear %1…").arg(streams.join(QStringLiteral(", "))), this,
                     [this, streams] { emit clearRequested(streams); });
+    menu->addAction(tr("Choose fields of %1…").arg(streams.value(0)), this,
+                    [this, streams] { openFieldPicker(streams.value(0)); });
     menu->addSeparator();
     menu->addAction(tr("Inspect generations of %1").arg(streams.value(0)), this,
                     [this, streams] { emit inspectRequested(streams.value(0)); });

@@ -14,6 +14,7 @@ class QTableView;
 namespace sluice::ui {
 
 class EngineBridge;
+class FieldPickerDialog;
 class StreamTableModel;
 
 // The Streams tab: one row per configured stream, editable in place. Saving a change that needs a refresh
@@ -36,6 +37,9 @@ public:
     // `connectionJson` with the streams as edited here; sets `error` when an edit cannot be applied.
     QString editedJson(const QString& connectionJson, QString* error) const;
     QStringList selectedStreams() const;
+    // Opens the field picker of `stream` (window-modal); Apply makes its selection an edit of the table.
+    FieldPickerDialog* openFieldPicker(const QString& stream);
+    FieldPickerDialog* fieldPicker() const;
     // The menu of a right click on `streams` (the selected rows); the caller owns it.
     QMenu* buildContextMenu(const QStringList& streams);
 
@@ -67,6 +71,7 @@ private:
     QPushButton* m_save;
     QPushButton* m_revert;
     QPointer<QMessageBox> m_offer;
+    QPointer<FieldPickerDialog> m_picker;
     sluice::core::ConnectionDetails m_details;
     int m_saveToken = 0;
     QStringList m_refreshAfterSave;
