@@ -186,6 +186,8 @@ QWidget* MainWindow::buildRightSide() {
             [this](const QStringList& streams) { openRefreshDialog(streams, QStringLiteral("retain")); });
     connect(m_streams, &StreamsPanel::clearRequested, this, &MainWindow::confirmClear);
     connect(m_streams, &StreamsPanel::syncRequested, this, &MainWindow::syncNow);
+    connect(m_streams, &StreamsPanel::syncStreamsRequested, this, &MainWindow::syncStreams);
+    connect(m_streams, &StreamsPanel::stateEditRequested, this, &MainWindow::openStateDialog);
     connect(m_streams, &StreamsPanel::inspectRequested, this, [this](const QString& stream) {
         m_generations->showStream(stream);
         m_tabs->setCurrentWidget(m_generations);

@@ -20,6 +20,7 @@ class ConnectionListModel;
 class ClearDialog;
 class GuideDialog;
 class ShortcutsDialog;
+class StateDialog;
 class EngineBridge;
 class GenerationsPanel;
 class JobsPanel;
@@ -63,6 +64,7 @@ public:
     QMessageBox* cancelConfirmation() const;
     GuideDialog* guide() const;
     ShortcutsDialog* shortcuts() const;
+    StateDialog* stateDialog() const;
     // Asked when another connection is selected while this one has unsaved edits (Save, Discard, Stay).
     QMessageBox* unsavedChangesPrompt() const;
 
@@ -81,6 +83,10 @@ public slots:
     // `streams` empty: every selected stream. `preferred`: the option to pre-select where available.
     void openRefreshDialog(const QStringList& streams = {}, const QString& preferred = {});
     void confirmClear(const QStringList& streams = {});
+    // Syncs these streams of the shown connection only.
+    void syncStreams(const QStringList& streams);
+    // The state editor of a stream of the shown connection.
+    void openStateDialog(const QString& stream);
     void selectConnection(qint64 id);
     // Help > User guide, at `section` (a README heading) when given.
     void showGuide(const QString& section = {});
@@ -152,6 +158,7 @@ private:
     QPointer<QMessageBox> m_cancelBox;
     QPointer<GuideDialog> m_guide;
     QPointer<ShortcutsDialog> m_shortcuts;
+    QPointer<StateDialog> m_stateDialog;
     qint64 m_selectedId = 0;
     qint64 m_demoId = 0; // the demo connection created at the first start, while its hint shows
     sluice::core::ConnectionDetails m_details;

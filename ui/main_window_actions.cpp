@@ -4,6 +4,7 @@
 #include "dialogs/help_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "dialogs/refresh_dialog.h"
+#include "dialogs/state_dialog.h"
 #include "engine/engine.h"
 #include "engine_bridge.h"
 #include "format.h"
@@ -122,6 +123,9 @@ void MainWindow::buildActions() {
         toolbar->addAction(a);
 }
 
+StateDialog* MainWindow::stateDialog() const {
+    return m_stateDialog;
+}
 RefreshDialog* MainWindow::refreshDialog() const {
     return m_refreshDialog;
 }
@@ -171,6 +175,22 @@ void MainWindow::deleteConnection() {
 void MainWindow::syncNow() {
     if (m_selectedId && m_syncAction->isEnabled())
         m_engine->engine()->startSync(m_selectedId);
+}
+
+void MainWindow::syncStreams(const QStringList& streams) {
+    if (m_selectedId && m_syncAction->isEnabled() && !streams.isEmpty())
+        m_engine->engine()->startSync(m_selectedId, streams);
+}
+
+void MainWindow::openStateDialog(const QString& stream) {
+    if (!m_selectedId || stream.isEmpty())
+        return;
+    if (m_stateDialog)
+        m_stateDialog->close();
+    auto* dialog = new StateDialog(m_engine, m_selectedId, stream, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_stateDialog = dialog;
+    dialog->open();
 }
 
 void MainWindow::cancelJob() {

@@ -6,7 +6,8 @@
 namespace sluice::core::cli {
 
 namespace {
-const std::set<std::string> kValued = {"--home", "--attempt", "--stream", "--mode", "--from", "--to", "--limit"};
+const std::set<std::string> kValued = {"--home", "--attempt", "--stream", "--mode", "--from",
+                                       "--to",   "--limit",   "--cursor", "--file"};
 const std::set<std::string> kFlags = {"--json", "--yes", "--help", "--version", "--verbose", "-h", "-y"};
 } // namespace
 

@@ -1,7 +1,7 @@
 // check and discover: asking the connectors themselves.
 #include "cli/cli_context.h"
-#include "cli/cli_signals.h"
 #include "cli/cli_json.h"
+#include "cli/cli_signals.h"
 #include "destinations/destination.h"
 #include "engine/connection_destination.h"
 #include "sources/source.h"
@@ -13,16 +13,6 @@
 namespace sluice::core::cli {
 
 using nlohmann::json;
-
-namespace {
-Result<ConnectionConfig> connectionArg(Context& ctx) {
-    auto ref = ctx.args.need(1, "the connection id or name");
-    if (!ref)
-        return ref.error();
-    ConnectionRepository repo(ctx.store->db());
-    return repo.find(ref.value());
-}
-} // namespace
 
 int cmdCheck(Context& ctx) {
     auto c = connectionArg(ctx);
@@ -46,7 +36,8 @@ int cmdCheck(Context& ctx) {
                     {"message", s.ok() ? json() : json(s.error().message)}};
     };
     if (ctx.json()) {
-        *ctx.out << printable(json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}, 2) << "\n";
+        *ctx.out << printable(json{{"source", entry(sourceStatus)}, {"destination", entry(destStatus)}}, 2)
+                 << "\n";
     } else {
         *ctx.out << "source (" << c->source.type
                  << "): " << (sourceStatus.ok() ? "OK" : sourceStatus.error().message) << "\n";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/cli_args.h"
+#include "config/connection_config.h"
 #include "store/store.h"
 
 #include <iosfwd>
@@ -24,6 +25,12 @@ struct Context {
     // for its kind.
     int fail(const Error& e) const;
 };
+
+// The connection named by the first argument after the command (its id or name).
+Result<ConnectionConfig> connectionArg(Context& ctx);
+// Refreshes, clears and state edits change data for good: they need --yes, or a "y" at an interactive
+// prompt. `what` says what will happen.
+bool confirmed(Context& ctx, const std::string& what);
 
 int cmdConnection(Context& ctx);
 int cmdCheck(Context& ctx);

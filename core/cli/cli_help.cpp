@@ -18,7 +18,7 @@ Connections:
 Syncing:
   check ID                             test the source and destination configurations
   discover ID [--json]                 list the source's streams and their schemas
-  sync ID [--json]                     run one sync job in the foreground
+  sync ID [--stream NAME]... [--json]  run one sync job in the foreground (of the streams named only)
   refresh ID --mode remove|retain [--stream NAME]... [--yes] [--json]
                                        re-import streams; remove or retain the old records
   clear ID [--stream NAME]... [--yes] [--json]
@@ -31,7 +31,11 @@ Syncing:
 Inspecting:
   jobs ID [--json]                     jobs of a connection, newest first
   logs JOB_ID [--attempt N]            the log of a job (or of one attempt)
-  state ID [--json]                    the stored state of each stream
+  state ID [--stream NAME] [--json]    the stored state of each stream (of one, with its edits)
+  state set ID --stream NAME --cursor VALUE|--file STATE.json [--yes] [--json]
+                                       set where the next sync of the stream starts
+  state undo ID --stream NAME [--yes] [--json]
+                                       take back the stream's last state edit
   generations ID --stream NAME [--json]
                                        records per generation and stale records
   diff ID --stream NAME --from G --to G [--json]
@@ -41,7 +45,7 @@ Options:
   --home DIR     where Sluice keeps its database and logs (default: $SLUICE_HOME,
                  else ~/.local/share/sluice)
   --json         print one JSON document on stdout
-  --yes, -y      confirm a refresh or clear without asking
+  --yes, -y      confirm a refresh, clear or state edit without asking
   --verbose      print debug logs on stderr
   --version      print the version
   --help, -h     print this help

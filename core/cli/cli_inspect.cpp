@@ -1,4 +1,4 @@
-// jobs, logs, cancel, state, generations, diff: reading what jobs did.
+// jobs, logs, cancel, generations, diff: reading what jobs did.
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
 #include "engine/connection_destination.h"
@@ -25,6 +25,8 @@ Result<int64_t> parseId(const Result<std::string>& s, const std::string& what) {
     return std::stoll(v);
 }
 
+} // namespace
+
 Result<ConnectionConfig> connectionArg(Context& ctx) {
     auto ref = ctx.args.need(1, "the connection id or name");
     if (!ref)
@@ -32,18 +34,6 @@ Result<ConnectionConfig> connectionArg(Context& ctx) {
     ConnectionRepository repo(ctx.store->db());
     return repo.find(ref.value());
 }
-
-json parseOrString(const std::string& text) {
-    if (text.empty())
-        return nullptr;
-    try {
-        return json::parse(text);
-    } catch (const json::exception&) {
-        return text;
-    }
-}
-
-} // namespace
 
 int cmdJobs(Context& ctx) {
     auto c = connectionArg(ctx);
@@ -120,48 +110,6 @@ int cmdCancel(Context& ctx) {
     else
         *ctx.out << "cancel requested: job " << id.value()
                  << " stops within seconds (its connector too); what it committed is kept\n";
-    return kExitOk;
-}
-
-int cmdState(Context& ctx) {
-    auto c = connectionArg(ctx);
-    if (!c)
-        return ctx.fail(c.error());
-    StateRepository states(ctx.store->db());
-    json streams = json::array();
-    json global = nullptr;
-    for (const auto& s : c->streams) {
-        auto st = states.state(c->id, s.ns, s.name);
-        if (!st)
-            return ctx.fail(st.error());
-        json entry = {{"name", s.name},
-                      {"namespace", s.ns.empty() ? json() : json(s.ns)},
-                      {"state", nullptr},
-                      {"generation_id", nullptr},
-                      {"updated_at", nullptr}};
-        if (st.value()) {
-            entry["state"] = parseOrString(st.value()->stateJson);
-            entry["generation_id"] = st.value()->generation;
-            entry["updated_at"] = st.value()->updatedAt;
-        }
-        streams.push_back(entry);
-    }
-    json globalType = nullptr;
-    if (auto g = states.state(c->id, "", ""); g.ok() && g.value() && !g.value()->stateJson.empty()) {
-        global = parseOrString(g.value()->stateJson);
-        globalType = g.value()->kind == kLegacyState ? "LEGACY" : "GLOBAL";
-    }
-    json doc = {
-        {"connection_id", c->id}, {"streams", streams}, {"global", global}, {"global_type", globalType}};
-    if (ctx.json()) {
-        *ctx.out << printable(doc, 2) << "\n";
-        return kExitOk;
-    }
-    for (const auto& s : streams)
-        *ctx.out << s["name"].get<std::string>() << "\t"
-                 << (s["state"].is_null() ? "(none)" : printable(s["state"])) << "\n";
-    if (!global.is_null())
-        *ctx.out << (globalType == "LEGACY" ? "(legacy)\t" : "(global)\t") << printable(global) << "\n";
     return kExitOk;
 }
 

@@ -67,4 +67,14 @@ json jobToJson(JobRepository& jobs, const JobRecord& job) {
     return j;
 }
 
+json parseOrString(const std::string& text) {
+    if (text.empty())
+        return nullptr;
+    try {
+        return json::parse(text);
+    } catch (const json::exception&) {
+        return text;
+    }
+}
+
 } // namespace sluice::core::cli

@@ -60,7 +60,8 @@ int report(Context& ctx, const JobOutcome& outcome) {
     return refused ? kExitInvalid : kExitJobFailed;
 }
 
-// Refreshes and clears change data for good: they need --yes, or a "y" at an interactive prompt.
+} // namespace
+
 bool confirmed(Context& ctx, const std::string& what) {
     if (ctx.args.flag("--yes"))
         return true;
@@ -74,6 +75,8 @@ bool confirmed(Context& ctx, const std::string& what) {
     return answer == "y" || answer == "Y" || answer == "yes";
 }
 
+namespace {
+
 int runJob(Context& ctx, const JobRequest& request) {
     auto ref = ctx.args.need(1, "the connection id or name");
     if (!ref)
@@ -82,7 +85,10 @@ int runJob(Context& ctx, const JobRequest& request) {
     auto connection = repo.find(ref.value());
     if (!connection)
         return ctx.fail(connection.error());
-    if (request.type != JobType::Sync) {
+    if (request.type == JobType::Sync) {
+        if (auto targets = validateJobRequest(connection.value(), request); !targets)
+            return ctx.fail(targets.error());
+    } else {
         auto targets = validateJobRequest(connection.value(), request);
         if (!targets)
             return ctx.fail(targets.error());
@@ -122,7 +128,8 @@ int runJob(Context& ctx, const JobRequest& request) {
 } // namespace
 
 int cmdSync(Context& ctx) {
-    return runJob(ctx, JobRequest{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Cli});
+    return runJob(ctx,
+                  JobRequest{JobType::Sync, RefreshKind::Retain, ctx.args.all("--stream"), JobTrigger::Cli});
 }
 
 int cmdRefresh(Context& ctx) {

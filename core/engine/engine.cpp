@@ -52,6 +52,9 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<RowSet>();
     qRegisterMetaType<QVector<RefreshChoice>>();
     qRegisterMetaType<TaskInfo>();
+    qRegisterMetaType<StreamStateReport>();
+    qRegisterMetaType<StateEditQuestion>();
+    qRegisterMetaType<StateEditAnswer>();
 }
 
 // A few workers are enough: a newer question of a kind cancels the older one, so a connector that hangs

@@ -2,6 +2,7 @@
 
 #include "engine/engine_types.h"
 #include "engine/job_types.h"
+#include "engine/state_edit_types.h"
 #include "engine/task_types.h"
 #include "util/catch_all.h"
 #include "util/fault_injection.h"
@@ -58,7 +59,8 @@ public slots:
     // question of the same kind (another stream's generations, another check) cancels the older one too.
     void cancelTask(qint64 taskId);
 
-    void startSync(qint64 connectionId);
+    // A sync of every selected stream, or of the named ones only (the others keep their state).
+    void startSync(qint64 connectionId, const QStringList& streams = {});
     // One job per kind chosen (retain, then remove, then clear), one after the other.
     void startRefresh(qint64 connectionId, const QVector<sluice::core::RefreshChoice>& choices);
     void startClear(qint64 connectionId, const QStringList& streams);
@@ -72,6 +74,10 @@ public slots:
     void loadAggregate(qint64 connectionId, const QString& stream, const QString& column);
     void loadDiff(qint64 connectionId, const QString& stream, qint64 from, qint64 to);
     void loadRefreshPreview(qint64 connectionId, const QStringList& streams);
+    // The state editor: a stream's state and its edit history (streamStateLoaded), and an edit planned for
+    // its confirmation or applied (stateEditAnswered). Tasks both: they read the destination's checkpoint.
+    void loadStreamState(qint64 connectionId, const QString& stream);
+    void editStreamState(const sluice::core::StateEditQuestion& question);
     // Writes rows as CSV (RFC 4180) to `path`; answers with exportFinished.
     void exportCsv(const QString& path, const sluice::core::RowSet& rows);
 
@@ -98,6 +104,8 @@ signals:
     void diffLoaded(const sluice::core::DiffReport& report);
     void refreshPreviewLoaded(const sluice::core::RefreshPreview& preview);
     void exportFinished(const QString& path, const QString& error);
+    void streamStateLoaded(const sluice::core::StreamStateReport& report);
+    void stateEditAnswered(const sluice::core::StateEditAnswer& answer);
     void errorOccurred(const QString& message);
     // The scheduler looked for due connections and started `started` syncs (tests count ticks, not time).
     void schedulerTicked(int started);

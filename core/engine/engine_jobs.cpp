@@ -22,10 +22,13 @@ QString q(const std::string& s) {
 }
 } // namespace
 
-void Engine::startSync(qint64 connectionId) {
-    if (hop([this, connectionId] { startSync(connectionId); }))
+void Engine::startSync(qint64 connectionId, const QStringList& streams) {
+    if (hop([this, connectionId, streams] { startSync(connectionId, streams); }))
         return;
-    launch(connectionId, JobRequest{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Gui});
+    JobRequest request{JobType::Sync, RefreshKind::Retain, {}, JobTrigger::Gui};
+    for (const auto& s : streams)
+        request.streams.push_back(s.toStdString());
+    launch(connectionId, request);
 }
 
 void Engine::startRefresh(qint64 connectionId, const QVector<RefreshChoice>& choices) {

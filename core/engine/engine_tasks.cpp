@@ -6,6 +6,7 @@
 #include "engine/edited_connection.h"
 #include "engine/engine.h"
 #include "engine/engine_queries.h"
+#include "engine/stream_state_report.h"
 #include "engine/task_runner.h"
 #include "store/connection_repository.h"
 #include "util/home.h"
@@ -29,8 +30,9 @@ void setFailure(CheckResult& answer, const QString& message) {
 // The answer about a stored connection: `make(store, connection)` with the task's own read-only connection
 // to Sluice's database (one connection per thread, never the engine's), or `blank` with the error.
 template <typename Answer, typename Make>
-Answer answerAbout(const std::string& home, qint64 connectionId, Answer blank, Make&& make) {
-    auto db = Database::open(storePath(home), Database::Mode::ReadOnly);
+Answer answerAbout(const std::string& home, qint64 connectionId, Answer blank, Make&& make,
+                   Database::Mode mode = Database::Mode::ReadOnly) {
+    auto db = Database::open(storePath(home), mode);
     if (!db) {
         setFailure(blank, q(db.error().message));
         return blank;
@@ -177,6 +179,41 @@ void Engine::loadRefreshPreview(qint64 connectionId, const QStringList& streams)
                 [&](Database& db, const ConnectionConfig& c) { return refreshPreview(db, c, streams); });
         },
         [this](const RefreshPreview& p) { emit refreshPreviewLoaded(p); });
+}
+
+void Engine::loadStreamState(qint64 connectionId, const QString& stream) {
+    if (hop([=, this] { loadStreamState(connectionId, stream); }) || !ensureStarted())
+        return;
+    auto blank = blankReport<StreamStateReport>(connectionId);
+    blank.stream = stream;
+    runTask(
+        taskOf(TaskKind::StreamState, connectionId), QStringLiteral("stream state"), blank,
+        [home = m_home, blank, stream] {
+            return answerAbout(home, blank.connectionId, blank, [&](Database& db, const ConnectionConfig& c) {
+                return streamStateReport(db, c, stream);
+            });
+        },
+        [this](const StreamStateReport& r) { emit streamStateLoaded(r); });
+}
+
+void Engine::editStreamState(const StateEditQuestion& question) {
+    if (hop([=, this] { editStreamState(question); }) || !ensureStarted())
+        return;
+    StateEditAnswer blank;
+    blank.token = question.token;
+    blank.connectionId = question.connectionId;
+    blank.stream = question.stream;
+    // Never superseded: an edit being applied must report how it ended.
+    runTask(
+        taskOf(TaskKind::StateEdit, question.connectionId, question.token),
+        QStringLiteral("state edit %1").arg(question.token), blank,
+        [home = m_home, blank, question] {
+            return answerAbout(
+                home, question.connectionId, blank,
+                [&](Database& db, const ConnectionConfig& c) { return answerStateEdit(db, c, question); },
+                question.apply ? Database::Mode::ReadWrite : Database::Mode::ReadOnly);
+        },
+        [this](const StateEditAnswer& a) { emit stateEditAnswered(a); });
 }
 
 namespace {

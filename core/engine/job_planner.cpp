@@ -78,7 +78,7 @@ std::string_view toString(JobTrigger t) {
 
 Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, const JobRequest& r) {
     std::vector<std::string> targets;
-    if (r.type == JobType::Sync)
+    if (r.type == JobType::Sync && r.streams.empty())
         return targets;
     if (r.type == JobType::Backfill)
         return validateBackfill(c, r);
@@ -91,14 +91,21 @@ Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& c, c
     } else {
         for (const auto& name : r.streams) {
             const auto* s = c.findStream(name);
-            if (!s)
-                return Error::invalid("connection `" + c.name + "` has no stream `" + name + "`");
+            if (!s) {
+                std::string known;
+                for (const auto& k : c.streams)
+                    known += (known.empty() ? "" : ", ") + k.name;
+                return Error::invalid("connection `" + c.name + "` has no stream `" + name +
+                                      "` (its streams: " + (known.empty() ? "none" : known) + ")");
+            }
             if (!s->selected)
                 return Error::invalid("stream `" + name + "` is not selected in connection `" + c.name + "`");
             if (std::find(targets.begin(), targets.end(), name) == targets.end())
                 targets.push_back(name);
         }
     }
+    if (r.type == JobType::Sync)
+        return targets;
     const RefreshKind kind = r.type == JobType::Clear ? RefreshKind::Clear : r.refreshKind;
     std::string refused;
     for (const auto& name : targets) {
@@ -140,9 +147,13 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
     for (const auto& s : c.streams) {
         if (!s.selected)
             continue;
-        const bool targeted = std::find(targets.begin(), targets.end(), s.name) != targets.end();
-        if ((r.type == JobType::Clear || r.type == JobType::Backfill) && !targeted)
-            continue; // a clear touches only what it clears, a backfill only what it backfills
+        const bool chosen = std::find(targets.begin(), targets.end(), s.name) != targets.end();
+        // A clear, a backfill and a sync of chosen streams touch only those: the others are not read, their
+        // generations not bumped and their states (and pending refreshes) kept for a later job.
+        if (!chosen && (r.type == JobType::Clear || r.type == JobType::Backfill ||
+                        (r.type == JobType::Sync && !targets.empty())))
+            continue;
+        const bool targeted = chosen && r.type != JobType::Sync; // a refresh, clear or backfill of this stream
         StreamPlan p;
         p.config = s;
         auto current = states.currentGeneration(c.id, s.ns, s.name);

@@ -7,8 +7,9 @@
 
 namespace sluice::core {
 
-// Checks a refresh or clear against the configured streams and the availability matrix (SPEC §4), before
-// anything runs. Returns the names of the streams it targets.
+// Checks a refresh or clear against the configured streams and the availability matrix (SPEC §4), and the
+// streams a sync was limited to, before anything runs. Returns the names of the streams it targets (empty
+// for a sync of every selected stream).
 Result<std::vector<std::string>> validateJobRequest(const ConnectionConfig& connection, const JobRequest& request);
 
 // Why a stream cannot be backfilled, in words a user understands ("" when it can, as far as the connection

@@ -25,7 +25,7 @@ std::string_view toString(JobTrigger t); // "" (unknown), "gui", "schedule", "cl
 struct JobRequest {
     JobType type = JobType::Sync;
     RefreshKind refreshKind = RefreshKind::Retain; // for Refresh
-    std::vector<std::string> streams;              // Refresh/Clear: empty means every selected stream
+    std::vector<std::string> streams;              // empty means every selected stream
     JobTrigger trigger = JobTrigger::Unknown;
     // Backfill (one stream): the cursor range, as the user wrote it; parsed as the cursor's type before the
     // job starts. No `to`: up to the current end.

@@ -25,6 +25,10 @@ QString taskTitle(TaskKind kind) {
         return QStringLiteral("Preparing refresh");
     case TaskKind::ExportCsv:
         return QStringLiteral("Exporting CSV");
+    case TaskKind::StreamState:
+        return QStringLiteral("Loading stream state");
+    case TaskKind::StateEdit:
+        return QStringLiteral("Editing stream state");
     }
     return QStringLiteral("Working");
 }

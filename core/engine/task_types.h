@@ -15,7 +15,9 @@ enum class TaskKind {
     Aggregate,
     Diff,
     RefreshPreview,
-    ExportCsv
+    ExportCsv,
+    StreamState,
+    StateEdit
 };
 
 // Superseded: a newer question of the same kind came (another stream's generations): the older answer is

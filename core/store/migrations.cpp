@@ -143,7 +143,24 @@ ALTER TABLE job_streams ADD COLUMN bytes_estimated INTEGER;
         R"sql(
 ALTER TABLE jobs ADD COLUMN trigger TEXT;
 )sql",
-        // 8: a stream's lookback (its JSON value, "P3D" or 1000) and how many of a stream's committed records
+        // 8: hand edits of stream states, each with the state it replaced, so that it can be undone
+        R"sql(
+CREATE TABLE state_edits (
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    namespace TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    previous_state TEXT NOT NULL,
+    new_state TEXT NOT NULL,
+    generation_id INTEGER NOT NULL,
+    undoes INTEGER REFERENCES state_edits(id),
+    program TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX state_edits_stream ON state_edits (connection_id, namespace, name, id);
+)sql",
+        // 9: a stream's lookback (its JSON value, "P3D" or 1000) and how many of a stream's committed records
         // a job read again within it
         R"sql(
 ALTER TABLE configured_streams ADD COLUMN lookback TEXT;

@@ -1,10 +1,12 @@
 // Regenerates docs/screenshots: drives the real window through each screen on a throwaway home and grabs
 // the whole screen. Not a test; run it under Xvfb:
-//   xvfb-run -a -s "-screen 0 1280x800x24" build/dev/tests/sluice_screenshots docs/screenshots/light-1280x800 light
+//   xvfb-run -a -s "-screen 0 1280x800x24" build/dev/tests/sluice_screenshots docs/screenshots/light-1280x800
+//   light
 // (with openbox running for window frames; "dark" as the second argument for the dark theme).
 #include "dialogs/connection_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "dialogs/refresh_dialog.h"
+#include "dialogs/state_dialog.h"
 #include "models/generation_models.h"
 #include "models/job_models.h"
 #include "ui_harness.h"
@@ -14,8 +16,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QTabWidget>
+#include <QTableWidget>
 
 using namespace sluice;
 
@@ -83,6 +89,22 @@ int main(int argc, char** argv) {
     waitFor([&] { return idle(h); });
     settle(1000);
     shoot(out, "main_window_streams");
+
+    // The state editor of users after one hand edit, with the next value typed in.
+    h.window->openStateDialog("users");
+    auto* state = h.window->stateDialog();
+    if (!waitFor([&] { return state->currentState()->toPlainText().contains("cursor"); }))
+        return 6;
+    state->cursorEdit()->setText("2024-01-01T00:00:00Z");
+    state->setButton()->click();
+    if (!waitFor([&] { return state->confirmation() != nullptr; }))
+        return 7;
+    test::clickButton(state->confirmation(), "Set state");
+    waitFor([&] { return state->history()->rowCount() == 1; });
+    state->cursorEdit()->setText("2024-02-01T00:00:00Z");
+    settle();
+    shoot(out, "state_editor");
+    state->close();
 
     h.window->tabs()->setCurrentIndex(ui::MainWindow::GenerationsTab);
     auto* g = h.window->generationsPanel();

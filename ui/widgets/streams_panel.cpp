@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <memory>
 
 namespace sluice::ui {
 
@@ -210,17 +211,25 @@ void StreamsPanel::showContextMenu(const QPoint& pos) {
         return;
     if (!m_view->selectionModel()->isRowSelected(idx.row(), {}))
         m_view->selectRow(idx.row());
-    const QStringList streams = selectedStreams();
-    QMenu menu(this);
-    menu.addAction(tr("Sync now"), this, &StreamsPanel::syncRequested);
-    menu.addAction(tr("Refresh %1…").arg(streams.join(QStringLiteral(", "))), this,
-                   [this, streams] { emit refreshRequested(streams); });
-    menu.addAction(tr("Clear %1…").arg(streams.join(QStringLiteral(", "))), this,
-                   [this, streams] { emit clearRequested(streams); });
-    menu.addSeparator();
-    menu.addAction(tr("Inspect generations of %1").arg(streams.value(0)), this,
-                   [this, streams] { emit inspectRequested(streams.value(0)); });
-    menu.exec(m_view->viewport()->mapToGlobal(pos));
+    std::unique_ptr<QMenu> menu(buildContextMenu(selectedStreams()));
+    menu->exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+QMenu* StreamsPanel::buildContextMenu(const QStringList& streams) {
+    auto* menu = new QMenu(this);
+    menu->addAction(tr("Sync now"), this, &StreamsPanel::syncRequested);
+    menu->addAction(tr("Sync %1 only").arg(streams.join(QStringLiteral(", "))), this,
+                    [this, streams] { emit syncStreamsRequested(streams); });
+    menu->addAction(tr("Refresh %1…").arg(streams.join(QStringLiteral(", "))), this,
+                    [this, streams] { emit refreshRequested(streams); });
+    menu->addAction(tr("Clear %1…").arg(streams.join(QStringLiteral(", "))), this,
+                    [this, streams] { emit clearRequested(streams); });
+    menu->addSeparator();
+    menu->addAction(tr("Inspect generations of %1").arg(streams.value(0)), this,
+                    [this, streams] { emit inspectRequested(streams.value(0)); });
+    menu->addAction(tr("State of %1…").arg(streams.value(0)), this,
+                    [this, streams] { emit stateEditRequested(streams.value(0)); });
+    return menu;
 }
 
 } // namespace sluice::ui

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QMenu;
 class QMessageBox;
 class QPushButton;
 class QTableView;
@@ -35,6 +36,8 @@ public:
     // `connectionJson` with the streams as edited here; sets `error` when an edit cannot be applied.
     QString editedJson(const QString& connectionJson, QString* error) const;
     QStringList selectedStreams() const;
+    // The menu of a right click on `streams` (the selected rows); the caller owns it.
+    QMenu* buildContextMenu(const QStringList& streams);
 
 public slots:
     void save();
@@ -46,6 +49,9 @@ signals:
     void clearRequested(const QStringList& streams);
     void inspectRequested(const QString& stream);
     void syncRequested();
+    // Sync these streams only: the others are not read and keep their state.
+    void syncStreamsRequested(const QStringList& streams);
+    void stateEditRequested(const QString& stream);
 
 private:
     void updateState();
