@@ -153,7 +153,8 @@ Result<std::vector<StreamPlan>> planStreams(Database& db, const ConnectionConfig
         if (!chosen && (r.type == JobType::Clear || r.type == JobType::Backfill ||
                         (r.type == JobType::Sync && !targets.empty())))
             continue;
-        const bool targeted = chosen && r.type != JobType::Sync; // a refresh, clear or backfill of this stream
+        const bool targeted =
+            chosen && r.type != JobType::Sync; // a refresh, clear or backfill of this stream
         StreamPlan p;
         p.config = s;
         auto current = states.currentGeneration(c.id, s.ns, s.name);

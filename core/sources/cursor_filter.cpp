@@ -119,7 +119,8 @@ CursorFilter::CursorFilter(const std::string& stateJson) {
         readHashes(s["run_boundary"], m_runBoundary);
 }
 
-CursorFilter::CursorFilter(const StreamReadSpec& spec) : CursorFilter(spec.backfill ? std::string() : spec.stateJson) {
+CursorFilter::CursorFilter(const StreamReadSpec& spec)
+    : CursorFilter(spec.backfill ? std::string() : spec.stateJson) {
     if (spec.backfill) {
         // A backfill reads its range from the start: the state's cursor and position do not apply.
         m_range = spec.backfill;

@@ -210,9 +210,9 @@ Result<ConnectionConfig> ConnectionRepository::readRow(Statement& st) {
                  {"destination", {{"type", st.getText(4)}, {"config", json::parse(*destination)}}},
                  {"settings", json::parse(st.getText(6))},
                  {"streams", json::array()}};
-    auto ss =
-        m_db.prepare("SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
-                     "primary_key, lookback FROM configured_streams WHERE connection_id = ? ORDER BY position");
+    auto ss = m_db.prepare(
+        "SELECT namespace, name, selected, sync_mode, destination_sync_mode, cursor_field, "
+        "primary_key, lookback FROM configured_streams WHERE connection_id = ? ORDER BY position");
     if (!ss)
         return ss.error();
     ss->bind(1, id);

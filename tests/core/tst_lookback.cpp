@@ -207,10 +207,15 @@ private slots:
     }
 
     void timeAwareComparison() {
-        QCOMPARE(compareCursors(Value::text("2024-01-02T00:00:00.000000Z"), Value::text("2024-01-02T00:00:00Z")), 0);
-        QCOMPARE(compareCursors(Value::text("2024-01-02T01:00:00+02:00"), Value::text("2024-01-01T23:30:00Z")), -1);
+        QCOMPARE(
+            compareCursors(Value::text("2024-01-02T00:00:00.000000Z"), Value::text("2024-01-02T00:00:00Z")),
+            0);
+        QCOMPARE(
+            compareCursors(Value::text("2024-01-02T01:00:00+02:00"), Value::text("2024-01-01T23:30:00Z")),
+            -1);
         QCOMPARE(compareCursors(Value::text("2024-01-02"), Value::text("2024-01-01T23:59:59.5")), 1);
-        QCOMPARE(compareCursors(Value::text("2024-01-02T00:00:00.25"), Value::text("2024-01-02T00:00:00.3")), -1);
+        QCOMPARE(compareCursors(Value::text("2024-01-02T00:00:00.25"), Value::text("2024-01-02T00:00:00.3")),
+                 -1);
         QCOMPARE(compareCursors(Value::text("b"), Value::text("a")), 1); // not times: as text
         QCOMPARE(compareCursors(Value::integer(3), Value::real(3.5)), -1);
     }

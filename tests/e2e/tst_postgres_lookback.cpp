@@ -42,15 +42,16 @@ private slots:
                           "(1, 'new', '2024-01-01 08:00+00'), (2, 'new', '2024-01-03 08:00+00'), "
                           "(3, 'new', '2024-01-05 08:00+00')"));
         E2eHome h;
-        const QString id = h.createConnection(connectionFile(
-            "events", m_pg.configJson("lb"),
-            R"({"name": "events", "namespace": "lb", "sync_mode": "incremental",
+        const QString id = h.createConnection(
+            connectionFile("events", m_pg.configJson("lb"),
+                           R"({"name": "events", "namespace": "lb", "sync_mode": "incremental",
                 "destination_sync_mode": "append_dedup", "cursor_field": ["updated_at"],
                 "lookback": "P1DT12H"})"));
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
         // A late update within the lookback (from 2024-01-03T20:00Z on) and one before it.
-        QVERIFY(m_pg.exec("UPDATE lb.events SET status = 'late', updated_at = '2024-01-04 09:00+00' WHERE id = 1; "
-                          "UPDATE lb.events SET status = 'lost', updated_at = '2024-01-03 19:00+00' WHERE id = 2"));
+        QVERIFY(m_pg.exec(
+            "UPDATE lb.events SET status = 'late', updated_at = '2024-01-04 09:00+00' WHERE id = 1; "
+            "UPDATE lb.events SET status = 'lost', updated_at = '2024-01-03 19:00+00' WHERE id = 2"));
         auto job = h.cliJson({"sync", id});
         const QJsonObject stream = job["streams"].toArray()[0].toObject();
         QCOMPARE(stream["records_committed"].toInt(), 2);
@@ -63,8 +64,9 @@ private slots:
     }
 
     void numberLookbackWithAppend() {
-        QVERIFY(m_pg.exec("CREATE SCHEMA nb; CREATE TABLE nb.ledger (id int PRIMARY KEY, amount int, seq bigint); "
-                          "INSERT INTO nb.ledger VALUES (1, 10, 1000), (2, 20, 1500), (3, 30, 2000)"));
+        QVERIFY(m_pg.exec(
+            "CREATE SCHEMA nb; CREATE TABLE nb.ledger (id int PRIMARY KEY, amount int, seq bigint); "
+            "INSERT INTO nb.ledger VALUES (1, 10, 1000), (2, 20, 1500), (3, 30, 2000)"));
         E2eHome h;
         const QString id = h.createConnection(
             connectionFile("ledger", m_pg.configJson("nb"),
@@ -73,9 +75,10 @@ private slots:
         QCOMPARE(h.cli({"sync", id}).exitCode, 0);
         const auto second = h.cli({"sync", id});
         QCOMPARE(second.exitCode, 0);
-        QVERIFY2(second.out.contains("ledger: succeeded, 2 records, generation 0 (sync), re-read 2 records within "
-                                     "the lookback"),
-                 qPrintable(second.out));
+        QVERIFY2(
+            second.out.contains("ledger: succeeded, 2 records, generation 0 (sync), re-read 2 records within "
+                                "the lookback"),
+            qPrintable(second.out));
         QCOMPARE(h.rows("SELECT id, seq FROM ledger ORDER BY seq, _airbyte_extracted_at"),
                  (Rows{{"1", "1000"}, {"2", "1500"}, {"2", "1500"}, {"3", "2000"}, {"3", "2000"}}));
     }
@@ -102,9 +105,14 @@ private slots:
         const QJsonObject stream = job["streams"].toArray()[0].toObject();
         QCOMPARE(stream["generation_id"].toInt(), 1);
         QCOMPARE(stream["records_committed"].toInt(), 2);
-        QCOMPARE(h.rows("SELECT id, item, _airbyte_generation_id FROM orders ORDER BY _airbyte_generation_id, id"),
-                 (Rows{{"1", "a", "0"}, {"2", "b", "0"}, {"3", "c", "0"}, {"4", "d", "0"}, {"2", "B", "1"},
-                       {"3", "c", "1"}}));
+        QCOMPARE(
+            h.rows("SELECT id, item, _airbyte_generation_id FROM orders ORDER BY _airbyte_generation_id, id"),
+            (Rows{{"1", "a", "0"},
+                  {"2", "b", "0"},
+                  {"3", "c", "0"},
+                  {"4", "d", "0"},
+                  {"2", "B", "1"},
+                  {"3", "c", "1"}}));
         QCOMPARE(streamState(h, id), before);
 
         auto next = h.cliJson({"sync", id});
@@ -114,8 +122,9 @@ private slots:
         const auto refused = h.cli({"backfill", id, "--stream", "orders", "--from", "last week", "--yes"});
         QCOMPARE(refused.exitCode, 2);
         QCOMPARE(refused.err.trimmed(),
-                 QStringLiteral("sluicectl: stream `orders`: --from `last week` is not a date or timestamp, as cursor "
-                                "`updated_at` holds (its saved value is \"2024-01-04T00:00:00.000000Z\")"));
+                 QStringLiteral(
+                     "sluicectl: stream `orders`: --from `last week` is not a date or timestamp, as cursor "
+                     "`updated_at` holds (its saved value is \"2024-01-04T00:00:00.000000Z\")"));
     }
 };
 

@@ -141,7 +141,8 @@ private slots:
         });
         QVERIFY(h.waitForConnection("ev"));
         h.window->syncAction()->trigger();
-        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("0"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("0"),
+                                  20000);
         QTRY_VERIFY(h.window->syncAction()->isEnabled());
         const auto stateBefore = test::queryRows(h.dir.path() + "/sluice.db",
                                                  "SELECT state FROM stream_state WHERE name = 'events'");
@@ -160,20 +161,24 @@ private slots:
         QTest::keyClicks(d->fromEdit(), "2024-01-02");
         QTest::keyClicks(d->toEdit(), "2024-01-03");
         QVERIFY(d->confirmButton()->isEnabled());
-        QCOMPARE(d->summary()->text(), QString("<b>Backfilled from the source, cursor from 2024-01-02 to 2024-01-03:</b> "
-                                               "events; old records and the state are kept"));
+        QCOMPARE(d->summary()->text(),
+                 QString("<b>Backfilled from the source, cursor from 2024-01-02 to 2024-01-03:</b> "
+                         "events; old records and the state are kept"));
         QVERIFY(d->choose("events", "retain"));
         QVERIFY(!d->fromEdit()->isEnabled());
         QVERIFY(d->choose("events", "backfill"));
         QTest::mouseClick(d->confirmButton(), Qt::LeftButton);
         QTRY_VERIFY(!h.window->refreshDialog());
-        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("1"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("1"),
+                                  20000);
         QTRY_VERIFY(h.window->syncAction()->isEnabled());
-        QCOMPARE(test::queryRows(h.dir.path() + "/ev.sqlite",
-                                 "SELECT id, _airbyte_generation_id FROM events ORDER BY _airbyte_generation_id, id"),
+        QCOMPARE(test::queryRows(
+                     h.dir.path() + "/ev.sqlite",
+                     "SELECT id, _airbyte_generation_id FROM events ORDER BY _airbyte_generation_id, id"),
                  (std::vector<std::vector<std::string>>{
                      {"1", "0"}, {"2", "0"}, {"3", "0"}, {"4", "0"}, {"2", "1"}, {"3", "1"}}));
-        QCOMPARE(test::queryRows(h.dir.path() + "/sluice.db", "SELECT state FROM stream_state WHERE name = 'events'"),
+        QCOMPARE(test::queryRows(h.dir.path() + "/sluice.db",
+                                 "SELECT state FROM stream_state WHERE name = 'events'"),
                  stateBefore);
         auto* jobs = h.window->jobsPanel();
         QTRY_COMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("succeeded"));
@@ -191,9 +196,10 @@ private slots:
         QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());
         ui::RefreshDialog* d = h.window->refreshDialog();
         QVERIFY(!d->optionEnabled("users", "backfill"));
-        QCOMPARE(d->optionTooltip("users", "backfill"),
-                 QString("backfill re-imports a cursor range of an incremental stream, but the stream is Full "
-                         "refresh | Overwrite (a refresh re-imports it all)"));
+        QCOMPARE(
+            d->optionTooltip("users", "backfill"),
+            QString("backfill re-imports a cursor range of an incremental stream, but the stream is Full "
+                    "refresh | Overwrite (a refresh re-imports it all)"));
         QVERIFY(!d->choose("users", "backfill"));
         QVERIFY(!d->fromEdit()->isEnabled());
         d->reject();

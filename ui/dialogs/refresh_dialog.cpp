@@ -7,9 +7,9 @@
 
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
-#include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -123,9 +123,10 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     m_to->setAccessibleName(tr("Backfill to"));
     auto* rangeLayout = new QFormLayout(m_range);
     rangeLayout->setContentsMargins(0, 0, 0, 0);
-    auto* rangeNote = new QLabel(tr("Backfill a range re-imports the records whose cursor is between From and To "
-                                    "(both included) into a new generation; old records and the stream's state "
-                                    "are kept, so the next sync goes on where it was."));
+    auto* rangeNote =
+        new QLabel(tr("Backfill a range re-imports the records whose cursor is between From and To "
+                      "(both included) into a new generation; old records and the stream's state "
+                      "are kept, so the next sync goes on where it was."));
     rangeNote->setWordWrap(true);
     rangeLayout->addRow(rangeNote);
     rangeLayout->addRow(tr("&From:"), m_from);
@@ -240,13 +241,14 @@ void RefreshDialog::updateSummary() {
         lines << tr("<b>Removed now, with their state:</b> %1").arg(cleared.join(QStringLiteral(", ")));
     if (!backfilled.isEmpty()) {
         const QString from = m_from->text().trimmed(), to = m_to->text().trimmed();
-        lines << (from.isEmpty() ? tr("<b>Backfill:</b> %1 (type the cursor value to start From)")
-                                       .arg(backfilled.join(QStringLiteral(", ")).toHtmlEscaped())
-                                 : tr("<b>Backfilled from the source, cursor from %1 to %2:</b> %3; old records and "
-                                      "the state are kept")
-                                       .arg(from.toHtmlEscaped(),
-                                            to.isEmpty() ? tr("the current end") : to.toHtmlEscaped(),
-                                            backfilled.join(QStringLiteral(", ")).toHtmlEscaped()));
+        lines << (from.isEmpty()
+                      ? tr("<b>Backfill:</b> %1 (type the cursor value to start From)")
+                            .arg(backfilled.join(QStringLiteral(", ")).toHtmlEscaped())
+                      : tr("<b>Backfilled from the source, cursor from %1 to %2:</b> %3; old records and "
+                           "the state are kept")
+                            .arg(from.toHtmlEscaped(),
+                                 to.isEmpty() ? tr("the current end") : to.toHtmlEscaped(),
+                                 backfilled.join(QStringLiteral(", ")).toHtmlEscaped()));
     }
     if (!reimport.isEmpty() && removed.isEmpty())
         lines << tr("Records already in the destination are kept (retain).");
@@ -278,7 +280,8 @@ void RefreshDialog::updatePending() {
     QStringList which, restarted, continued;
     bool refreshChosen = false;
     for (const auto& c : m_model->choices())
-        refreshChosen = refreshChosen || (c.kind != QLatin1String("clear") && c.kind != QLatin1String("backfill"));
+        refreshChosen =
+            refreshChosen || (c.kind != QLatin1String("clear") && c.kind != QLatin1String("backfill"));
     for (const auto& p : m_pendingRefreshes) {
         which << tr("%1 (%2)").arg(p.stream.toHtmlEscaped(), kindWords(p.kind));
         bool chosen = false;

@@ -147,7 +147,8 @@ QVector<sluice::core::RefreshChoice> RefreshChoiceModel::choices() const {
     QVector<sluice::core::RefreshChoice> out;
     for (int i = 0; i < rows().size(); ++i)
         if (!m_choices.value(i).isEmpty())
-            out.push_back({rows()[i].name, m_choices[i], m_choices[i] == QLatin1String("backfill") ? m_from : QString(),
+            out.push_back({rows()[i].name, m_choices[i],
+                           m_choices[i] == QLatin1String("backfill") ? m_from : QString(),
                            m_choices[i] == QLatin1String("backfill") ? m_to : QString()});
     return out;
 }
