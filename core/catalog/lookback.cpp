@@ -4,14 +4,15 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 namespace sluice::core {
 
 namespace {
 
 constexpr int64_t kDay = 86400;
+} // namespace
 
-// Howard Hinnant's civil calendar algorithms: proleptic Gregorian dates <-> days since 1970-01-01.
 int64_t daysFromCivil(int64_t y, int m, int d) {
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -32,6 +33,8 @@ void civilFromDays(int64_t z, int64_t& y, int& m, int& d) {
     m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
     y = yoe + era * 400 + (m <= 2);
 }
+
+namespace {
 
 bool isLeap(int64_t y) {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -255,6 +258,37 @@ Result<Value> lookbackBound(const Value& cursor, const Lookback& lb) {
         return Error::invalid("lookback `" + lb.text + "` goes before the year 0 from the saved cursor " +
                               cursor.toJson());
     return Value::text(formatTime(*t));
+}
+
+namespace {
+// Seconds since 1970 (UTC) and the fraction's digits padded to 9, for ordering.
+std::pair<int64_t, std::string> instant(const TimeText& t) {
+    int64_t secs = daysFromCivil(t.year, t.month, t.day) * kDay + t.hour * 3600 + t.minute * 60 + t.second;
+    if (!t.zone.empty() && t.zone != "Z" && t.zone != "z") {
+        int h = 0, m = 0;
+        digits(t.zone, 1, 2, h);
+        if (t.zone.size() == 5)
+            digits(t.zone, 3, 2, m);
+        else if (t.zone.size() == 6)
+            digits(t.zone, 4, 2, m);
+        const int64_t offset = h * 3600 + m * 60;
+        secs += t.zone[0] == '+' ? -offset : offset;
+    }
+    std::string fraction = t.fraction.empty() ? std::string() : t.fraction.substr(1);
+    fraction.resize(9, '0');
+    return {secs, fraction};
+}
+} // namespace
+
+int compareCursors(const Value& a, const Value& b) {
+    if (a.kind == Value::Kind::Text && b.kind == Value::Kind::Text) {
+        const auto ta = parseTime(a.s), tb = parseTime(b.s);
+        if (ta && tb) {
+            const auto ia = instant(*ta), ib = instant(*tb);
+            return ia < ib ? -1 : (ib < ia ? 1 : 0);
+        }
+    }
+    return a.compare(b);
 }
 
 std::string lookbackTypeProblem(const Lookback& lb, ColumnType type, const std::string& cursor) {

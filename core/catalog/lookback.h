@@ -24,6 +24,10 @@ struct Lookback {
     std::string describe() const; // "P3D", "1000"
 };
 
+// Howard Hinnant's civil calendar: days since 1970-01-01 to a proleptic Gregorian date, and back.
+int64_t daysFromCivil(int64_t year, int month, int day);
+void civilFromDays(int64_t days, int64_t& year, int& month, int& day);
+
 // Seconds of an ISO-8601 duration: weeks, days, hours, minutes, seconds (years and months have no fixed
 // length and are refused). The message says what is expected.
 Result<int64_t> parseIsoDuration(std::string_view text);
@@ -36,6 +40,11 @@ bool isTimeText(std::string_view text);
 // own shape (a date stays a date, rounded down to whole days; a timestamp keeps its separator, precision
 // and offset). An error says why this lookback cannot apply to this cursor value.
 Result<Value> lookbackBound(const Value& cursor, const Lookback& lookback);
+
+// Value::compare, except that two texts that are both dates or timestamps compare as instants (a date as its
+// midnight, a time without offset as UTC): a backfill's `--from 2024-01-02T00:00:00Z` then selects a cursor
+// written 2024-01-02T00:00:00.000000Z, which as text sorts before it.
+int compareCursors(const Value& a, const Value& b);
 
 // Why a lookback cannot apply to a cursor column of this type ("" when it can; string columns are checked
 // against their values by lookbackBound). `cursor` names the field in the message.

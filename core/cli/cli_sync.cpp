@@ -146,7 +146,8 @@ int cmdBackfill(Context& ctx) {
     const auto streams = ctx.args.all("--stream");
     auto from = ctx.args.option("--from");
     if (streams.size() != 1 || !from)
-        return ctx.fail(Error::invalid("backfill needs --stream NAME and --from VALUE (and optionally --to VALUE)"));
+        return ctx.fail(
+            Error::invalid("backfill needs --stream NAME and --from VALUE (and optionally --to VALUE)"));
     JobRequest request{JobType::Backfill, RefreshKind::Retain, streams, JobTrigger::Cli};
     request.backfillFrom = *from;
     request.backfillTo = ctx.args.option("--to");

@@ -67,8 +67,9 @@ Result<Lookback> parseLookback(const json& v, const ConfiguredStreamConfig& s, c
         out.number = v.get<double>();
         return out;
     }
-    return Error::invalid(at + "`lookback` must be an ISO-8601 duration (such as \"P3D\") or a number that is "
-                               "not negative (such as 1000), found " +
+    return Error::invalid(at +
+                          "`lookback` must be an ISO-8601 duration (such as \"P3D\") or a number that is "
+                          "not negative (such as 1000), found " +
                           (v.is_number() ? v.dump() : describeJsonType(v)));
 }
 
@@ -443,9 +444,10 @@ Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std:
             if (prev.name == s->name && prev.ns == s->ns)
                 return Error::invalid(where + ": stream `" + s->name + "` is listed twice in `streams`");
         if (s->lookback && out.source.type == "airbyte")
-            return Error::invalid(where + ": stream `" + s->name +
-                                  "`: lookback is not available for Airbyte connectors: their state belongs to "
-                                  "the connector, and Sluice cannot move it back (remove `lookback`)");
+            return Error::invalid(
+                where + ": stream `" + s->name +
+                "`: lookback is not available for Airbyte connectors: their state belongs to "
+                "the connector, and Sluice cannot move it back (remove `lookback`)");
         out.streams.push_back(std::move(s.value()));
     }
     auto settings = parseSettings(root.contains("settings") ? root["settings"] : json(), where);

@@ -78,7 +78,7 @@ Result<CursorRange> backfillRange(Store& store, const ConnectionConfig& c, const
         auto to = endValue(*r.backfillTo, "--to", cursor, saved, where);
         if (!to)
             return to.error();
-        if (to->compare(range.from) < 0)
+        if (compareCursors(*to, range.from) < 0)
             return Error::invalid(where + ": --from " + range.from.toJson() + " is after --to " +
                                   to->toJson());
         range.to = std::move(to.value());

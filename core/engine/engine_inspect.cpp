@@ -3,6 +3,7 @@
 #include "engine/connection_destination.h"
 #include "engine/engine_queries.h"
 #include "engine/generation_listing.h"
+#include "engine/job_planner.h"
 #include "engine/stream_lookup.h"
 #include "store/state_repository.h"
 
@@ -150,6 +151,8 @@ RefreshPreview refreshPreview(Database& store, const ConnectionConfig& c, const 
         p.removeReason = q(refreshUnavailableReason(s.mode, RefreshKind::Remove));
         p.retainReason = q(refreshUnavailableReason(s.mode, RefreshKind::Retain));
         p.clearReason = q(refreshUnavailableReason(s.mode, RefreshKind::Clear));
+        p.backfillReason = q(backfillUnavailableReason(c, s));
+        p.backfillAvailable = p.backfillReason.isEmpty();
         p.rowsNow = 0;
         auto gen = states.currentGeneration(c.id, s.ns, s.name);
         if (dest && gen && gen.value())

@@ -45,6 +45,15 @@ void Engine::startRefresh(qint64 connectionId, const QVector<RefreshChoice>& cho
         if (!r.streams.empty())
             jobs.push_back(r);
     }
+    // A backfill is a job of one stream: one each, after the refreshes.
+    for (const auto& c : choices)
+        if (c.kind == QLatin1String("backfill")) {
+            JobRequest r{JobType::Backfill, RefreshKind::Retain, {c.stream.toStdString()}, JobTrigger::Gui};
+            r.backfillFrom = c.from.toStdString();
+            if (!c.to.isEmpty())
+                r.backfillTo = c.to.toStdString();
+            jobs.push_back(r);
+        }
     if (jobs.empty()) {
         reject(connectionId, QStringLiteral("No stream was chosen for a refresh."));
         return;

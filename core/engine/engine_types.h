@@ -216,6 +216,8 @@ struct RefreshStreamPreview {
     QString mode;
     bool removeAvailable = false, retainAvailable = false, clearAvailable = false;
     QString removeReason, retainReason, clearReason; // why an option is unavailable; empty when available
+    bool backfillAvailable = false; // a cursor range can be re-imported (backfillUnavailableReason)
+    QString backfillReason;
     qint64 rowsNow = -1;
 };
 
@@ -231,7 +233,8 @@ struct RefreshPreview {
 // One stream's choice in the refresh dialog.
 struct RefreshChoice {
     QString stream;
-    QString kind; // remove, retain, clear
+    QString kind;     // remove, retain, clear, backfill
+    QString from, to; // backfill: the cursor range as typed (`to` empty: up to the current end)
 };
 
 struct CheckResult {

@@ -70,9 +70,9 @@ private:
 
     Store& m_store;
     JobOptions m_options;
-    std::vector<bool> m_done;          // streams finished earlier in this job
-    bool m_prepared = false;           // the source was discovered and the schema-change policy applied
-    std::string m_updatedSourceConfig; // a source's configuration the source itself changed in this job
+    std::vector<bool> m_done;              // streams finished earlier in this job
+    bool m_prepared = false;               // the source was discovered and the schema-change policy applied
+    std::string m_updatedSourceConfig;     // a source's configuration the source itself changed in this job
     std::optional<CursorRange> m_backfill; // a backfill job's range, checked before the job started
 };
 

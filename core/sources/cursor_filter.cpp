@@ -119,7 +119,8 @@ CursorFilter::CursorFilter(const std::string& stateJson) {
         readHashes(s["run_boundary"], m_runBoundary);
 }
 
-CursorFilter::CursorFilter(const StreamReadSpec& spec) : CursorFilter(spec.backfill ? std::string() : spec.stateJson) {
+CursorFilter::CursorFilter(const StreamReadSpec& spec)
+    : CursorFilter(spec.backfill ? std::string() : spec.stateJson) {
     if (spec.backfill) {
         // A backfill reads its range from the start: the state's cursor and position do not apply.
         m_range = spec.backfill;
@@ -138,8 +139,8 @@ CursorFilter::CursorFilter(const StreamReadSpec& spec) : CursorFilter(spec.backf
 bool CursorFilter::offer(const Value& cursor, uint64_t recordHash) {
     m_lastReread = false;
     if (m_range) {
-        return !cursor.isNull() && cursor.compare(m_range->from) >= 0 &&
-               (!m_range->to || cursor.compare(*m_range->to) <= 0);
+        return !cursor.isNull() && compareCursors(cursor, m_range->from) >= 0 &&
+               (!m_range->to || compareCursors(cursor, *m_range->to) <= 0);
     }
     if (cursor.isNull())
         return !m_low.has_value();

@@ -206,6 +206,20 @@ private slots:
                            "cursor \"A-17\" is neither (expected e.g. 2024-05-01 or 2024-05-01T12:00:00Z)"));
     }
 
+    void timeAwareComparison() {
+        QCOMPARE(
+            compareCursors(Value::text("2024-01-02T00:00:00.000000Z"), Value::text("2024-01-02T00:00:00Z")),
+            0);
+        QCOMPARE(
+            compareCursors(Value::text("2024-01-02T01:00:00+02:00"), Value::text("2024-01-01T23:30:00Z")),
+            -1);
+        QCOMPARE(compareCursors(Value::text("2024-01-02"), Value::text("2024-01-01T23:59:59.5")), 1);
+        QCOMPARE(compareCursors(Value::text("2024-01-02T00:00:00.25"), Value::text("2024-01-02T00:00:00.3")),
+                 -1);
+        QCOMPARE(compareCursors(Value::text("b"), Value::text("a")), 1); // not times: as text
+        QCOMPARE(compareCursors(Value::integer(3), Value::real(3.5)), -1);
+    }
+
     void filterWithBackfillRange() {
         StreamReadSpec spec;
         spec.stateJson = R"({"cursor": 50, "boundary": []})";

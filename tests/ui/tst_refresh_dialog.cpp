@@ -17,6 +17,7 @@
 #include <QChart>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTabWidget>
 
@@ -116,6 +117,91 @@ private slots:
         QCOMPARE(d->pendingNote()->text(),
                  pending +
                      "<br>A clear touches only what it clears: the next sync or refresh continues users.");
+        d->reject();
+    }
+
+    // Backfill a range: offered where the source can filter by cursor (greyed with the reason elsewhere), its
+    // From/To fields enabled only while it is chosen; confirmed, the range lands in a new generation, the
+    // old rows and the state stay.
+    void backfillARange() {
+        GuiHarness h([](const QString& home) {
+            test::writeFile(home + "/events.jsonl", R"({"id": 1, "updated_at": "2024-01-01"}
+{"id": 2, "updated_at": "2024-01-02"}
+{"id": 3, "updated_at": "2024-01-03"}
+{"id": 4, "updated_at": "2024-01-04"}
+)");
+            test::createConnection(home, QStringLiteral(R"({"name": "ev",
+                "source": {"type": "file", "config": {"path": "%1/events.jsonl"}},
+                "destination": {"type": "sqlite", "config": {"path": "%1/ev.sqlite"}},
+                "streams": [{"name": "events", "sync_mode": "incremental", "destination_sync_mode": "append",
+                             "cursor_field": ["updated_at"]},
+                            {"name": "other", "sync_mode": "full_refresh", "destination_sync_mode": "overwrite",
+                             "selected": false}]})")
+                                             .arg(home));
+        });
+        QVERIFY(h.waitForConnection("ev"));
+        h.window->syncAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("0"),
+                                  20000);
+        QTRY_VERIFY(h.window->syncAction()->isEnabled());
+        const auto stateBefore = test::queryRows(h.dir.path() + "/sluice.db",
+                                                 "SELECT state FROM stream_state WHERE name = 'events'");
+
+        h.window->refreshAction()->trigger();
+        QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());
+        ui::RefreshDialog* d = h.window->refreshDialog();
+        QAbstractItemModelTester tester(d->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(d->model()->headerData(ui::RefreshChoiceModel::Backfill, Qt::Horizontal).toString(),
+                 QString("Backfill a range"));
+        QVERIFY(d->optionEnabled("events", "backfill"));
+        QVERIFY(!d->fromEdit()->isEnabled());
+        QVERIFY(d->choose("events", "backfill"));
+        QVERIFY(d->fromEdit()->isEnabled() && d->toEdit()->isEnabled());
+        QVERIFY(!d->confirmButton()->isEnabled()); // no From yet
+        QTest::keyClicks(d->fromEdit(), "2024-01-02");
+        QTest::keyClicks(d->toEdit(), "2024-01-03");
+        QVERIFY(d->confirmButton()->isEnabled());
+        QCOMPARE(d->summary()->text(),
+                 QString("<b>Backfilled from the source, cursor from 2024-01-02 to 2024-01-03:</b> "
+                         "events; old records and the state are kept"));
+        QVERIFY(d->choose("events", "retain"));
+        QVERIFY(!d->fromEdit()->isEnabled());
+        QVERIFY(d->choose("events", "backfill"));
+        QTest::mouseClick(d->confirmButton(), Qt::LeftButton);
+        QTRY_VERIFY(!h.window->refreshDialog());
+        QTRY_COMPARE_WITH_TIMEOUT(h.streamCell("events", ui::StreamTableModel::Generation), QString("1"),
+                                  20000);
+        QTRY_VERIFY(h.window->syncAction()->isEnabled());
+        QCOMPARE(test::queryRows(
+                     h.dir.path() + "/ev.sqlite",
+                     "SELECT id, _airbyte_generation_id FROM events ORDER BY _airbyte_generation_id, id"),
+                 (std::vector<std::vector<std::string>>{
+                     {"1", "0"}, {"2", "0"}, {"3", "0"}, {"4", "0"}, {"2", "1"}, {"3", "1"}}));
+        QCOMPARE(test::queryRows(h.dir.path() + "/sluice.db",
+                                 "SELECT state FROM stream_state WHERE name = 'events'"),
+                 stateBefore);
+        auto* jobs = h.window->jobsPanel();
+        QTRY_COMPARE(h.cell(jobs->jobModel(), 0, ui::JobListModel::Status), QString("succeeded"));
+        QVERIFY2(h.cell(jobs->jobModel(), 0, ui::JobListModel::Type).contains("backfill"),
+                 qPrintable(h.cell(jobs->jobModel(), 0, ui::JobListModel::Type)));
+    }
+
+    // Where a backfill is not available the option is greyed and says why.
+    void backfillNotAvailableSaysWhy() {
+        GuiHarness h([&](const QString& home) {
+            test::createConnection(home, test::demoJson(home, "m", "full_refresh", "overwrite"));
+        });
+        QVERIFY(h.waitForConnection("m"));
+        h.window->refreshAction()->trigger();
+        QTRY_VERIFY(h.window->refreshDialog() && h.window->refreshDialog()->isLoaded());
+        ui::RefreshDialog* d = h.window->refreshDialog();
+        QVERIFY(!d->optionEnabled("users", "backfill"));
+        QCOMPARE(
+            d->optionTooltip("users", "backfill"),
+            QString("backfill re-imports a cursor range of an incremental stream, but the stream is Full "
+                    "refresh | Overwrite (a refresh re-imports it all)"));
+        QVERIFY(!d->choose("users", "backfill"));
+        QVERIFY(!d->fromEdit()->isEnabled());
         d->reject();
     }
 

@@ -7,9 +7,11 @@
 
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
@@ -80,7 +82,8 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
                              const QString& preferred, QWidget* parent)
     : QDialog(parent), m_engine(engine), m_connectionId(connectionId), m_preferred(preferred),
       m_model(new RefreshChoiceModel(this)), m_view(new QTableView), m_intro(new QLabel),
-      m_summary(new QLabel), m_warning(new QLabel), m_pending(new QLabel),
+      m_summary(new QLabel), m_warning(new QLabel), m_pending(new QLabel), m_range(new QWidget),
+      m_from(new QLineEdit), m_to(new QLineEdit),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel)) {
     setWindowTitle(tr("Refresh streams"));
     m_intro->setWordWrap(true);
@@ -114,12 +117,31 @@ RefreshDialog::RefreshDialog(EngineBridge* engine, qint64 connectionId, const QS
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RefreshDialog::confirm);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_model, &RefreshChoiceModel::choicesChanged, this, &RefreshDialog::updateSummary);
+    m_from->setPlaceholderText(tr("e.g. 2024-01-01 or 1000"));
+    m_from->setAccessibleName(tr("Backfill from"));
+    m_to->setPlaceholderText(tr("empty: up to the current end"));
+    m_to->setAccessibleName(tr("Backfill to"));
+    auto* rangeLayout = new QFormLayout(m_range);
+    rangeLayout->setContentsMargins(0, 0, 0, 0);
+    auto* rangeNote =
+        new QLabel(tr("Backfill a range re-imports the records whose cursor is between From and To "
+                      "(both included) into a new generation; old records and the stream's state "
+                      "are kept, so the next sync goes on where it was."));
+    rangeNote->setWordWrap(true);
+    rangeLayout->addRow(rangeNote);
+    rangeLayout->addRow(tr("&From:"), m_from);
+    rangeLayout->addRow(tr("&To:"), m_to);
+    m_range->setEnabled(false);
+    const auto rangeEdited = [this] { m_model->setRange(m_from->text(), m_to->text()); };
+    connect(m_from, &QLineEdit::textChanged, this, rangeEdited);
+    connect(m_to, &QLineEdit::textChanged, this, rangeEdited);
     connect(m_engine->engine(), &core::Engine::refreshPreviewLoaded, this, &RefreshDialog::onPreview);
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_pending);
     layout->addWidget(m_intro);
     layout->addWidget(m_view, 1);
+    layout->addWidget(m_range);
     layout->addWidget(m_summary);
     layout->addWidget(m_warning);
     layout->addWidget(m_buttons);
@@ -160,7 +182,7 @@ void RefreshDialog::onPreview(const sluice::core::RefreshPreview& preview) {
     m_intro->setText(intro);
     m_model->setPreview(preview.streams, m_preferred);
     m_view->resizeColumnsToContents();
-    for (int c = RefreshChoiceModel::Retain; c <= RefreshChoiceModel::Clear; ++c)
+    for (int c = RefreshChoiceModel::Retain; c <= RefreshChoiceModel::Backfill; ++c)
         m_view->setColumnWidth(c, qMax(m_view->columnWidth(c), 200));
     // As tall as its rows (a dialog for one stream is not mostly empty table).
     const int rows =
@@ -196,7 +218,7 @@ bool RefreshDialog::choose(const QString& stream, const QString& kind) {
 }
 
 void RefreshDialog::updateSummary() {
-    QStringList reimport, removed, cleared;
+    QStringList reimport, removed, cleared, backfilled;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const auto* s = m_model->rowAt(row);
         const QString choice = m_model->choice(row);
@@ -207,6 +229,8 @@ void RefreshDialog::updateSummary() {
             removed << rows;
         if (choice == QLatin1String("clear"))
             cleared << rows;
+        if (choice == QLatin1String("backfill"))
+            backfilled << s->name;
     }
     QStringList lines;
     if (!reimport.isEmpty())
@@ -215,12 +239,25 @@ void RefreshDialog::updateSummary() {
         lines << tr("<b>Removed when the refresh succeeds:</b> %1").arg(removed.join(QStringLiteral(", ")));
     if (!cleared.isEmpty())
         lines << tr("<b>Removed now, with their state:</b> %1").arg(cleared.join(QStringLiteral(", ")));
+    if (!backfilled.isEmpty()) {
+        const QString from = m_from->text().trimmed(), to = m_to->text().trimmed();
+        lines << (from.isEmpty()
+                      ? tr("<b>Backfill:</b> %1 (type the cursor value to start From)")
+                            .arg(backfilled.join(QStringLiteral(", ")).toHtmlEscaped())
+                      : tr("<b>Backfilled from the source, cursor from %1 to %2:</b> %3; old records and "
+                           "the state are kept")
+                            .arg(from.toHtmlEscaped(),
+                                 to.isEmpty() ? tr("the current end") : to.toHtmlEscaped(),
+                                 backfilled.join(QStringLiteral(", ")).toHtmlEscaped()));
+    }
     if (!reimport.isEmpty() && removed.isEmpty())
         lines << tr("Records already in the destination are kept (retain).");
     if (lines.isEmpty())
         lines << tr("Nothing is chosen: the streams would only sync normally.");
     m_summary->setText(lines.join(QStringLiteral("<br>")));
-    confirmButton()->setEnabled(!m_model->choices().isEmpty());
+    m_range->setEnabled(m_model->hasBackfill());
+    confirmButton()->setEnabled(!m_model->choices().isEmpty() &&
+                                (!m_model->hasBackfill() || !m_from->text().trimmed().isEmpty()));
     updatePending();
 }
 
@@ -243,7 +280,8 @@ void RefreshDialog::updatePending() {
     QStringList which, restarted, continued;
     bool refreshChosen = false;
     for (const auto& c : m_model->choices())
-        refreshChosen = refreshChosen || c.kind != QLatin1String("clear");
+        refreshChosen =
+            refreshChosen || (c.kind != QLatin1String("clear") && c.kind != QLatin1String("backfill"));
     for (const auto& p : m_pendingRefreshes) {
         which << tr("%1 (%2)").arg(p.stream.toHtmlEscaped(), kindWords(p.kind));
         bool chosen = false;
@@ -268,7 +306,7 @@ void RefreshDialog::updatePending() {
 
 void RefreshDialog::confirm() {
     const auto choices = m_model->choices();
-    if (choices.isEmpty())
+    if (choices.isEmpty() || !confirmButton()->isEnabled())
         return;
     QStringList cleared;
     for (const auto& c : choices)

@@ -28,6 +28,8 @@ QString GenerationModel::reasonLabel(const QString& reason) {
         return tr("refresh (remove records)");
     if (reason == QLatin1String("clear"))
         return tr("clear");
+    if (reason == QLatin1String("backfill"))
+        return tr("backfill (a cursor range)");
     return reason.isEmpty() ? tr("unknown") : reason;
 }
 

@@ -8,7 +8,7 @@ using sluice::core::RefreshStreamPreview;
 
 RefreshChoiceModel::RefreshChoiceModel(QObject* parent)
     : TableModel({tr("Stream"), tr("Mode"), tr("Rows now"), tr("Refresh and retain records"),
-                  tr("Refresh and remove records"), tr("Clear")},
+                  tr("Refresh and remove records"), tr("Clear"), tr("Backfill a range")},
                  parent) {}
 
 QString RefreshChoiceModel::kindOfColumn(int column) {
@@ -19,6 +19,8 @@ QString RefreshChoiceModel::kindOfColumn(int column) {
         return QStringLiteral("remove");
     case Clear:
         return QStringLiteral("clear");
+    case Backfill:
+        return QStringLiteral("backfill");
     }
     return {};
 }
@@ -30,6 +32,8 @@ int RefreshChoiceModel::columnOfKind(const QString& kind) {
         return Remove;
     if (kind == QLatin1String("clear"))
         return Clear;
+    if (kind == QLatin1String("backfill"))
+        return Backfill;
     return -1;
 }
 
@@ -59,6 +63,8 @@ bool RefreshChoiceModel::isAvailable(int row, const QString& kind) const {
         return s->removeAvailable;
     if (kind == QLatin1String("clear"))
         return s->clearAvailable;
+    if (kind == QLatin1String("backfill"))
+        return s->backfillAvailable;
     return kind.isEmpty();
 }
 
@@ -86,9 +92,10 @@ QVariant RefreshChoiceModel::cell(const RefreshStreamPreview& s, int column, int
         if (role == Qt::CheckStateRole)
             return m_choices.value(rowOf(s)) == kind ? Qt::Checked : Qt::Unchecked;
         if (role == Qt::ToolTipRole) {
-            const QString reason = kind == QLatin1String("retain")   ? s.retainReason
-                                   : kind == QLatin1String("remove") ? s.removeReason
-                                                                     : s.clearReason;
+            const QString reason = kind == QLatin1String("retain")     ? s.retainReason
+                                   : kind == QLatin1String("remove")   ? s.removeReason
+                                   : kind == QLatin1String("backfill") ? s.backfillReason
+                                                                       : s.clearReason;
             return reason.isEmpty() ? tr("Available for %1").arg(s.mode) : reason;
         }
         if (role == Qt::AccessibleTextRole)
@@ -116,7 +123,7 @@ bool RefreshChoiceModel::setData(const QModelIndex& index, const QVariant& value
         return false;
     // Exclusive like radio buttons; unchecking the chosen option leaves the stream to sync normally.
     m_choices[index.row()] = value.toInt() == Qt::Checked ? kind : QString();
-    emit dataChanged(this->index(index.row(), Retain), this->index(index.row(), Clear));
+    emit dataChanged(this->index(index.row(), Retain), this->index(index.row(), Backfill));
     emit choicesChanged();
     return true;
 }
@@ -127,7 +134,7 @@ bool RefreshChoiceModel::choose(const QString& stream, const QString& kind) {
             continue;
         if (kind.isEmpty()) {
             m_choices[i].clear();
-            emit dataChanged(index(i, Retain), index(i, Clear));
+            emit dataChanged(index(i, Retain), index(i, Backfill));
             emit choicesChanged();
             return true;
         }
@@ -140,8 +147,16 @@ QVector<sluice::core::RefreshChoice> RefreshChoiceModel::choices() const {
     QVector<sluice::core::RefreshChoice> out;
     for (int i = 0; i < rows().size(); ++i)
         if (!m_choices.value(i).isEmpty())
-            out.push_back({rows()[i].name, m_choices[i]});
+            out.push_back({rows()[i].name, m_choices[i],
+                           m_choices[i] == QLatin1String("backfill") ? m_from : QString(),
+                           m_choices[i] == QLatin1String("backfill") ? m_to : QString()});
     return out;
+}
+
+void RefreshChoiceModel::setRange(const QString& from, const QString& to) {
+    m_from = from.trimmed();
+    m_to = to.trimmed();
+    emit choicesChanged();
 }
 
 } // namespace sluice::ui

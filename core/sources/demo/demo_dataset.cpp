@@ -1,5 +1,6 @@
 #include "sources/demo/demo_dataset.h"
 
+#include "catalog/lookback.h"
 #include "sources/demo/demo_random.h"
 
 #include <algorithm>
@@ -57,18 +58,11 @@ void put2(char* p, int v) {
 } // namespace
 
 std::string demoIsoTime(int64_t ms) {
-    // Howard Hinnant's civil_from_days.
-    int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
+    const int64_t days = ms >= 0 ? ms / kDayMs : -((-ms + kDayMs - 1) / kDayMs);
     int64_t rest = ms - days * kDayMs;
-    days += 719468;
-    const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    const int64_t doe = days - era * 146097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    int64_t y = 0;
+    int m = 0, d = 0;
+    civilFromDays(days, y, m, d);
 
     std::string out(24, '\0');
     char* p = out.data();
