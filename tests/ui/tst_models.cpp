@@ -200,10 +200,10 @@ private slots:
         ui::RefreshChoiceModel m;
         Tester t(&m, kMode);
         core::RefreshStreamPreview dedupe{
-            "users", "Incremental | Append + Dedupe", true, true, true, {}, {}, {}, 5};
+            "users", "Incremental | Append + Dedupe", true, true, true, {}, {}, {}, false, {}, 5};
         core::RefreshStreamPreview overwrite{
             "orders", "Full refresh | Overwrite", false, false, true, "not available", "not available", {},
-            7};
+            false, {}, 7};
         m.setPreview({dedupe, overwrite});
         QCOMPARE(m.choice(0), QString("retain"));
         QCOMPARE(m.choice(1), QString());
