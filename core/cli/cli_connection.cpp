@@ -1,5 +1,6 @@
 #include "cli/cli_context.h"
 #include "cli/cli_json.h"
+#include "connectors/connector_specs.h"
 #include "engine/airbyte_secrets.h"
 #include "engine/connection_destination.h"
 #include "store/connection_repository.h"
@@ -24,6 +25,42 @@ Status applyConnectorSpec(ConnectionConfig& c) {
     if (!learnt)
         logLine("cli", "info", "the connector's spec could not be read: " + learnt.error().message);
     return {};
+}
+
+// Whether a stream's selection and mappers are the same; a masked key (an exported file) is the stored one.
+bool sameMapping(const MappingConfig& before, MappingConfig after) {
+    if (before.selectedFields != after.selectedFields || before.mappers.size() != after.mappers.size())
+        return false;
+    for (size_t i = 0; i < after.mappers.size(); ++i)
+        if (after.mappers[i].key == kSecretMask)
+            after.mappers[i].key = before.mappers[i].key;
+    return before.mappers == after.mappers;
+}
+
+// As the app asks before saving: changed mappers or fields of a stream with data mean that the next sync
+// writes new records the new way next to the old ones, unless the stream is refreshed.
+void warnChangedMappings(Context& ctx, ConnectionRepository& repo, const ConnectionConfig& before,
+                         const ConnectionConfig& after) {
+    for (const auto& s : after.streams) {
+        const ConfiguredStreamConfig* was = before.findStream(s.name, s.ns);
+        if (!s.selected || !was || sameMapping(was->mapping, s.mapping))
+            continue;
+        auto synced = repo.mappedColumns(before.id, s.ns, s.name);
+        if (!synced || !synced.value())
+            continue; // never synced: nothing to mix with
+        std::string modes;
+        for (auto [kind, name] : {std::pair{RefreshKind::Retain, "retain"}, {RefreshKind::Remove, "remove"}})
+            if (isRefreshAvailable(s.mode, kind))
+                modes += std::string(modes.empty() ? "" : "|") + name;
+        if (modes.empty())
+            continue; // a full refresh overwrite: the next sync replaces everything anyway
+        *ctx.err
+            << "stream `" << s.name
+            << "`: its selected fields or mappers changed and it has data; the next sync writes new "
+               "records the new way next to the old ones. To re-import the stream the new way: sluicectl "
+               "refresh "
+            << before.id << " --stream " << s.name << " --mode " << modes << "\n";
+    }
 }
 
 json connectionJson(const ConnectionConfig& c) {
@@ -73,6 +110,7 @@ int update(Context& ctx) {
     if (!st)
         return ctx.fail(st.error().kind == ErrorKind::Invalid ? st.error().context(file.value())
                                                               : st.error());
+    warnChangedMappings(ctx, repo, existing.value(), config.value());
     if (ctx.json())
         *ctx.out << printable(json{{"id", existing->id}, {"name", config->name}}, 2) << "\n";
     else

@@ -75,7 +75,9 @@ Result<Lookback> parseLookback(const json& v, const ConfiguredStreamConfig& s, c
 
 // `selected_fields` and `mappers`; what the file itself says of the key and cursor is checked here, the
 // source's own key and cursor once the source is discovered (StreamMapping::build).
-Status parseMapping(const json& s, const std::string& at, ConfiguredStreamConfig& out) {
+} // namespace
+
+Status parseStreamMapping(const json& s, const std::string& at, ConfiguredStreamConfig& out) {
     if (s.contains("selected_fields") && !s["selected_fields"].is_null()) {
         const json& f = s["selected_fields"];
         if (!f.is_array() || f.empty())
@@ -107,6 +109,8 @@ Status parseMapping(const json& s, const std::string& at, ConfiguredStreamConfig
                 keep.primaryKey.push_back(k[0]);
     return checkProtectedFields(out.name, out.mapping, keep);
 }
+
+namespace {
 
 Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const std::string& where) {
     const std::string at = "streams[" + std::to_string(index) + "]";
@@ -177,7 +181,7 @@ Result<ConfiguredStreamConfig> parseStream(const json& s, size_t index, const st
             return lookback.error();
         out.lookback = std::move(lookback.value());
     }
-    if (Status mapped = parseMapping(s, at, out); !mapped)
+    if (Status mapped = parseStreamMapping(s, at, out); !mapped)
         return mapped.error().context(where);
     return out;
 }

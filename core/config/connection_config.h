@@ -7,6 +7,7 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,9 @@ struct ConnectionConfig {
 // Reads and validates a connection file (SPEC §7). Relative paths in it become absolute, relative to the
 // file. Every refusal names the file, the key and what was expected.
 Result<ConnectionConfig> loadConnectionFile(const std::string& path);
+// A configured stream's `selected_fields` and `mappers` (JSON object `s`, named `at` in messages) into
+// `out.mapping`, refusing what the file itself says would take away or change `out`'s key or cursor.
+Status parseStreamMapping(const nlohmann::json& s, const std::string& at, ConfiguredStreamConfig& out);
 // The same from JSON text; `where` names the origin in messages, `baseDir` anchors relative paths.
 Result<ConnectionConfig> parseConnectionJson(const std::string& text, const std::string& where,
                                              const std::string& baseDir);

@@ -53,6 +53,7 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<QVector<RefreshChoice>>();
     qRegisterMetaType<TaskInfo>();
     qRegisterMetaType<StreamStateReport>();
+    qRegisterMetaType<RecordSample>();
     qRegisterMetaType<StateEditQuestion>();
     qRegisterMetaType<StateEditAnswer>();
 }

@@ -2,6 +2,7 @@
 
 #include "engine/engine_types.h"
 #include "engine/job_types.h"
+#include "engine/mapping_preview.h"
 #include "engine/state_edit_types.h"
 #include "engine/task_types.h"
 #include "util/catch_all.h"
@@ -78,6 +79,8 @@ public slots:
     // its confirmation or applied (stateEditAnswered). Tasks both: they read the destination's checkpoint.
     void loadStreamState(qint64 connectionId, const QString& stream);
     void editStreamState(const sluice::core::StateEditQuestion& question);
+    // The mapper editor's sample: the stream's first records from its source (recordSampleLoaded), a task.
+    void loadRecordSample(qint64 connectionId, const QString& stream);
     // Writes rows as CSV (RFC 4180) to `path`; answers with exportFinished.
     void exportCsv(const QString& path, const sluice::core::RowSet& rows);
 
@@ -106,6 +109,7 @@ signals:
     void exportFinished(const QString& path, const QString& error);
     void streamStateLoaded(const sluice::core::StreamStateReport& report);
     void stateEditAnswered(const sluice::core::StateEditAnswer& answer);
+    void recordSampleLoaded(const sluice::core::RecordSample& sample);
     void errorOccurred(const QString& message);
     // The scheduler looked for due connections and started `started` syncs (tests count ticks, not time).
     void schedulerTicked(int started);
@@ -156,6 +160,9 @@ private:
     // `blank` is the answer a failed task gives, with the failure as its error.
     template <typename Answer, typename Work, typename Deliver>
     void runTask(TaskInfo info, const QString& supersedeKey, Answer blank, Work&& work, Deliver deliver);
+    // A task that answers about one stream of a stored connection: `make(db, connection, stream)`.
+    template <typename Report, typename Make, typename Deliver>
+    void runStreamTask(TaskKind kind, qint64 connectionId, const QString& stream, Make make, Deliver deliver);
 
     std::string m_home;
     std::unique_ptr<Store> m_store;

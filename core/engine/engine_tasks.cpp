@@ -6,6 +6,7 @@
 #include "engine/edited_connection.h"
 #include "engine/engine.h"
 #include "engine/engine_queries.h"
+#include "engine/mapping_preview.h"
 #include "engine/stream_state_report.h"
 #include "engine/task_runner.h"
 #include "store/connection_repository.h"
@@ -119,18 +120,27 @@ void Engine::loadConnection(qint64 id) {
         [this](const ConnectionDetails& d) { emit connectionLoaded(d); });
 }
 
+template <typename Report, typename Make, typename Deliver>
+void Engine::runStreamTask(TaskKind kind, qint64 connectionId, const QString& stream, Make make,
+                           Deliver deliver) {
+    auto blank = blankReport<Report>(connectionId);
+    blank.stream = stream;
+    // One answer per kind at a time: another stream's question supersedes the older one.
+    runTask(
+        taskOf(kind, connectionId), taskTitle(kind), blank,
+        [home = m_home, blank, stream, make] {
+            return answerAbout(home, blank.connectionId, blank,
+                               [&](Database& db, const ConnectionConfig& c) { return make(db, c, stream); });
+        },
+        deliver);
+}
+
 void Engine::loadGenerations(qint64 connectionId, const QString& stream) {
     if (hop([=, this] { loadGenerations(connectionId, stream); }) || !ensureStarted())
         return;
-    auto blank = blankReport<GenerationsReport>(connectionId);
-    blank.stream = stream;
-    runTask(
-        taskOf(TaskKind::Generations, connectionId), QStringLiteral("generations"), blank,
-        [home = m_home, blank, stream] {
-            return answerAbout(home, blank.connectionId, blank, [&](Database& db, const ConnectionConfig& c) {
-                return generationsReport(db, c, stream);
-            });
-        },
+    runStreamTask<GenerationsReport>(
+        TaskKind::Generations, connectionId, stream,
+        [](Database& db, const ConnectionConfig& c, const QString& s) { return generationsReport(db, c, s); },
         [this](const GenerationsReport& r) { emit generationsLoaded(r); });
 }
 
@@ -184,16 +194,19 @@ void Engine::loadRefreshPreview(qint64 connectionId, const QStringList& streams)
 void Engine::loadStreamState(qint64 connectionId, const QString& stream) {
     if (hop([=, this] { loadStreamState(connectionId, stream); }) || !ensureStarted())
         return;
-    auto blank = blankReport<StreamStateReport>(connectionId);
-    blank.stream = stream;
-    runTask(
-        taskOf(TaskKind::StreamState, connectionId), QStringLiteral("stream state"), blank,
-        [home = m_home, blank, stream] {
-            return answerAbout(home, blank.connectionId, blank, [&](Database& db, const ConnectionConfig& c) {
-                return streamStateReport(db, c, stream);
-            });
-        },
+    runStreamTask<StreamStateReport>(
+        TaskKind::StreamState, connectionId, stream,
+        [](Database& db, const ConnectionConfig& c, const QString& s) { return streamStateReport(db, c, s); },
         [this](const StreamStateReport& r) { emit streamStateLoaded(r); });
+}
+
+void Engine::loadRecordSample(qint64 connectionId, const QString& stream) {
+    if (hop([=, this] { loadRecordSample(connectionId, stream); }) || !ensureStarted())
+        return;
+    runStreamTask<RecordSample>(
+        TaskKind::RecordSample, connectionId, stream,
+        [](Database&, const ConnectionConfig& c, const QString& s) { return readRecordSample(c, s, 20); },
+        [this](const RecordSample& r) { emit recordSampleLoaded(r); });
 }
 
 void Engine::editStreamState(const StateEditQuestion& question) {

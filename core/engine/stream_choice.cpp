@@ -39,21 +39,6 @@ std::vector<FieldPath> keyOf(const QStringList& fields) {
     return out;
 }
 
-ConfiguredStreamConfig configOf(const StreamRow& row) {
-    ConfiguredStreamConfig c;
-    c.name = row.name.toStdString();
-    c.ns = row.ns.toStdString();
-    c.selected = row.selected;
-    if (auto m = modeFromLabel(row.mode.toStdString()))
-        c.mode = *m;
-    // A source-defined cursor or key is not the user's to set: leave it out of the configuration.
-    if (!row.cursorSourceDefined)
-        c.cursorField = pathOf(row.configuredCursor);
-    if (!row.keySourceDefined)
-        c.primaryKey = keyOf(row.configuredKey);
-    return c;
-}
-
 // The engine's rule, said in the streams table's terms (its Cursor and Primary key columns) rather than
 // the connection file's keys: the table is where the user fixes it.
 QString inTableTerms(const StreamInfo& info, const ConfiguredStreamConfig& c,
@@ -85,6 +70,21 @@ QString inTableTerms(const StreamInfo& info, const ConfiguredStreamConfig& c,
     return q(engineMessage);
 }
 } // namespace
+
+ConfiguredStreamConfig streamConfigOf(const StreamRow& row) {
+    ConfiguredStreamConfig c;
+    c.name = row.name.toStdString();
+    c.ns = row.ns.toStdString();
+    c.selected = row.selected;
+    if (auto m = modeFromLabel(row.mode.toStdString()))
+        c.mode = *m;
+    // A source-defined cursor or key is not the user's to set: leave it out of the configuration.
+    if (!row.cursorSourceDefined)
+        c.cursorField = pathOf(row.configuredCursor);
+    if (!row.keySourceDefined)
+        c.primaryKey = keyOf(row.configuredKey);
+    return c;
+}
 
 StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const ConfiguredStreamConfig& config) {
     StreamRow r;
@@ -143,7 +143,7 @@ QString validateStreamChoice(const StreamRow& row) {
     auto mode = modeFromLabel(row.mode.toStdString());
     if (!mode)
         return QStringLiteral("`%1` is not one of Sluice's sync modes").arg(row.mode);
-    const ConfiguredStreamConfig config = configOf(row);
+    const ConfiguredStreamConfig config = streamConfigOf(row);
     if (row.schemaJson.isEmpty())
         return {}; // the source has not been asked yet: its cursor and key are unknown, the engine checks
                    // first
@@ -168,7 +168,7 @@ QString applyStreamRows(const QString& connectionJson, const QVector<StreamRow>&
         root["streams"] = json::array();
     json& streams = root["streams"];
     for (const auto& row : rows) {
-        const ConfiguredStreamConfig c = configOf(row);
+        const ConfiguredStreamConfig c = streamConfigOf(row);
         json* target = nullptr;
         for (auto& s : streams)
             if (s.value("name", std::string()) == c.name && s.value("namespace", std::string()) == c.ns)

@@ -10,6 +10,9 @@ namespace sluice::core {
 // sync: then only the configuration is shown.
 StreamRow streamRowOf(const StreamInfo& info, bool schemaKnown, const ConfiguredStreamConfig& config);
 
+// The stream's configuration as the table's row says it (selection, mode, cursor, key; not the mapping).
+ConfiguredStreamConfig streamConfigOf(const StreamRow& row);
+
 // The configuration a newly discovered stream starts with: the richest mode its cursor and key allow.
 ConfiguredStreamConfig defaultStreamConfig(const StreamInfo& info);
 

@@ -29,6 +29,8 @@ QString taskTitle(TaskKind kind) {
         return QStringLiteral("Loading stream state");
     case TaskKind::StateEdit:
         return QStringLiteral("Editing stream state");
+    case TaskKind::RecordSample:
+        return QStringLiteral("Reading sample records");
     }
     return QStringLiteral("Working");
 }

@@ -17,7 +17,8 @@ enum class TaskKind {
     RefreshPreview,
     ExportCsv,
     StreamState,
-    StateEdit
+    StateEdit,
+    RecordSample
 };
 
 // Superseded: a newer question of the same kind came (another stream's generations): the older answer is

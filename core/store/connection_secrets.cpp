@@ -133,6 +133,15 @@ Status sealMappings(SecretStore& store, const ConnectionConfig& c, const StoredM
             if (key == kSecretMask) {
                 const json::json_pointer p("/mappers/" + std::to_string(i) + "/mapperConfiguration/key");
                 const json* was = old.is_object() && old.contains(p) ? &old[p] : nullptr;
+                // Moved in the list (the mapper editor reorders): the stored encryption of the same field.
+                if ((!was || !was->is_string() || !SecretStore::isReference(was->get<std::string>())) &&
+                    old.is_object() && old.contains("mappers") && old["mappers"].is_array())
+                    for (const auto& o : old["mappers"])
+                        if (o.value("type", "") == "encryption" && o.contains("mapperConfiguration") &&
+                            o["mapperConfiguration"].value("targetField", "") ==
+                                cfg.value("targetField", "") &&
+                            o["mapperConfiguration"].contains("key"))
+                            was = &o["mapperConfiguration"]["key"];
                 if (!was || !was->is_string() || !SecretStore::isReference(was->get<std::string>()))
                     return Error::invalid(
                         where + " is the mask " + kSecretMask +

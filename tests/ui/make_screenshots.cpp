@@ -4,6 +4,9 @@
 //   light
 // (with openbox running for window frames; "dark" as the second argument for the dark theme).
 #include "dialogs/connection_dialog.h"
+#include "dialogs/field_picker_dialog.h"
+#include "dialogs/mapper_editor_dialog.h"
+#include "dialogs/mapper_form.h"
 #include "dialogs/preferences_dialog.h"
 #include "dialogs/refresh_dialog.h"
 #include "dialogs/state_dialog.h"
@@ -12,9 +15,11 @@
 #include "ui_harness.h"
 #include "widgets/generations_panel.h"
 #include "widgets/jobs_panel.h"
+#include "widgets/streams_panel.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -78,6 +83,13 @@ int main(int argc, char** argv) {
         return 3;
     h.window->refreshDialog()->view()->setFocus();
     shoot(out, "refresh_dialog");
+    // The same dialog with a backfill of a range of users' cursor chosen instead.
+    if (h.window->refreshDialog()->choose("users", "backfill")) {
+        h.window->refreshDialog()->fromEdit()->setText("2024-01-01T00:00:00Z");
+        h.window->refreshDialog()->toEdit()->setText("2024-03-31T23:59:59Z");
+        shoot(out, "refresh_backfill");
+        h.window->refreshDialog()->choose("users", "retain");
+    }
     h.window->refreshDialog()->choose("products", "clear");
     h.window->refreshDialog()->choose("purchases", "");
     h.window->refreshDialog()->choose("products", "");
@@ -105,6 +117,24 @@ int main(int argc, char** argv) {
     settle();
     shoot(out, "state_editor");
     state->close();
+
+    // The field picker and the mapper editor of users, with a hash and a row filter previewed.
+    auto* picker = h.window->streamsPanel()->openFieldPicker("users");
+    settle();
+    shoot(out, "field_picker");
+    picker->reject();
+    auto* mappers = h.window->streamsPanel()->openMapperEditor("users");
+    if (!waitFor([&] { return mappers->sampleLoaded(); }))
+        return 8;
+    mappers->addMapper("hashing");
+    mappers->form()->targetField()->setCurrentText("email");
+    mappers->addMapper("row-filtering");
+    mappers->form()->filterField()->setCurrentText("is_active");
+    mappers->form()->filterValue()->setText("false");
+    mappers->form()->filterExclude()->setChecked(true);
+    mappers->selectMapper(0);
+    shoot(out, "mapper_editor");
+    mappers->reject();
 
     h.window->tabs()->setCurrentIndex(ui::MainWindow::GenerationsTab);
     auto* g = h.window->generationsPanel();

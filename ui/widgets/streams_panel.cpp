@@ -1,6 +1,7 @@
 #include "widgets/streams_panel.h"
 
 #include "dialogs/field_picker_dialog.h"
+#include "dialogs/mapper_editor_dialog.h"
 #include "engine/engine.h"
 #include "engine/stream_choice.h"
 #include "engine_bridge.h"
@@ -226,6 +227,25 @@ FieldPickerDialog* StreamsPanel::openFieldPicker(const QString& stream) {
     return m_picker;
 }
 
+MapperEditorDialog* StreamsPanel::mapperEditor() const {
+    return m_mapperEditor;
+}
+
+MapperEditorDialog* StreamsPanel::openMapperEditor(const QString& stream) {
+    const int row = m_model->rowOfStream(stream);
+    if (row < 0 || !m_details.id)
+        return nullptr;
+    if (m_mapperEditor)
+        m_mapperEditor->close();
+    m_mapperEditor = new MapperEditorDialog(m_engine, m_details.id, m_model->rows()[row], this);
+    m_mapperEditor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_mapperEditor, &QDialog::accepted, this, [this, stream] {
+        m_model->setMapping(m_model->rowOfStream(stream), m_mapperEditor->mappingJson());
+    });
+    m_mapperEditor->open();
+    return m_mapperEditor;
+}
+
 void StreamsPanel::showContextMenu(const QPoint& pos) {
     const QModelIndex idx = m_view->indexAt(pos);
     if (!idx.isValid())
@@ -247,6 +267,8 @@ QMenu* StreamsPanel::buildContextMenu(const QStringList& streams) {
                     [this, streams] { emit clearRequested(streams); });
     menu->addAction(tr("Choose fields of %1…").arg(streams.value(0)), this,
                     [this, streams] { openFieldPicker(streams.value(0)); });
+    menu->addAction(tr("Edit mappers of %1…").arg(streams.value(0)), this,
+                    [this, streams] { openMapperEditor(streams.value(0)); });
     menu->addSeparator();
     menu->addAction(tr("Inspect generations of %1").arg(streams.value(0)), this,
                     [this, streams] { emit inspectRequested(streams.value(0)); });

@@ -15,6 +15,7 @@ namespace sluice::ui {
 
 class EngineBridge;
 class FieldPickerDialog;
+class MapperEditorDialog;
 class StreamTableModel;
 
 // The Streams tab: one row per configured stream, editable in place. Saving a change that needs a refresh
@@ -40,6 +41,9 @@ public:
     // Opens the field picker of `stream` (window-modal); Apply makes its selection an edit of the table.
     FieldPickerDialog* openFieldPicker(const QString& stream);
     FieldPickerDialog* fieldPicker() const;
+    // Opens the mapper editor of `stream`, which reads a sample from the source; Apply is an edit too.
+    MapperEditorDialog* openMapperEditor(const QString& stream);
+    MapperEditorDialog* mapperEditor() const;
     // The menu of a right click on `streams` (the selected rows); the caller owns it.
     QMenu* buildContextMenu(const QStringList& streams);
 
@@ -72,6 +76,7 @@ private:
     QPushButton* m_revert;
     QPointer<QMessageBox> m_offer;
     QPointer<FieldPickerDialog> m_picker;
+    QPointer<MapperEditorDialog> m_mapperEditor;
     sluice::core::ConnectionDetails m_details;
     int m_saveToken = 0;
     QStringList m_refreshAfterSave;
