@@ -136,13 +136,15 @@ JobOutcome JobRunner::finish(int64_t jobId, const Ending& ending, JobLog& log) {
     outcome.error = ending.error;
     const bool succeeded = ending.status == JobStatus::Succeeded;
     const std::string status(toText(ending.status));
+    // A cancel is what the user asked for: worth a line in the log, not an error.
+    const bool cancelled = ending.status == JobStatus::Cancelled;
+    // The last line is stored before the job is marked finished: a reader (the GUI, `logs` of another
+    // process) that sees the job finished then also sees its whole log.
+    log.write(succeeded || cancelled ? "INFO" : "ERROR",
+              "job " + status + (succeeded ? "" : ": " + ending.error.message));
     log.warnIfFailed(
         JobRepository(m_store.db()).finishJob(jobId, ending.status, succeeded ? "" : ending.error.message),
         "recording the end of the job (" + status + ")");
-    // A cancel is what the user asked for: worth a line in the log, not an error.
-    const bool cancelled = ending.status == JobStatus::Cancelled;
-    log.write(succeeded || cancelled ? "INFO" : "ERROR",
-              "job " + status + (succeeded ? "" : ": " + ending.error.message));
     return outcome;
 }
 
