@@ -133,18 +133,15 @@ Result<GenerationDiff> PostgresDestination::diff(const ResolvedStream& stream, i
         return GenerationDiff{};
 
     const std::string sql = l.winnersSql(l.qualified(source), "\"_airbyte_generation_id\" = $1", false);
-    auto load = [&](int64_t g) -> Result<KeyedRows> {
+    // PostgreSQL orders text by its collation, not by bytes: the rows are sorted again where they are merged.
+    auto load = [&](int64_t g) -> Result<std::vector<std::vector<Value>>> {
         auto r = m_conn.query(sql, {std::to_string(g)});
         if (!r)
             return r.error();
-        KeyedRows rows;
-        for (int i = 0; i < r->rows(); ++i) {
-            std::vector<Value> values;
+        std::vector<std::vector<Value>> rows(static_cast<size_t>(r->rows()));
+        for (int i = 0; i < r->rows(); ++i)
             for (size_t c = 0; c < l.columns.size(); ++c)
-                values.push_back(cell(*r, i, static_cast<int>(c), l.types[c]));
-            std::string key = rowKey(values, l.keyColumns);
-            rows.emplace(std::move(key), std::move(values));
-        }
+                rows[static_cast<size_t>(i)].push_back(cell(*r, i, static_cast<int>(c), l.types[c]));
         return rows;
     };
     return diffGenerations(stream.stream, l.keyColumns, from, to, load);

@@ -210,6 +210,7 @@ Status SqliteDestination::prepareStream(StreamState& s) {
         SLUICE_TRY(ensureColumns(m_db, l.historyTable, l));
         SLUICE_TRY(ensureKeyIndex(m_db, l));
     }
+    SLUICE_TRY(ensureGenerationIndexes(m_db, l, dedupe));
     if (s.plan.minimumGeneration > 0) {
         // Staging survives only for a later attempt of the same generation, whose checkpoint covers it.
         auto cp = checkpointOf(m_localId, s.plan.stream.stream.ns, s.plan.stream.stream.name);
@@ -306,7 +307,9 @@ Status SqliteDestination::swapIn(StreamState& s) {
     if (!s.plan.stream.mode.isDedupe()) {
         // Old generations vanish and the new one appears in one commit: readers never see a gap.
         SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + finalT));
-        return m_db.exec("ALTER TABLE " + staging + " RENAME TO " + finalT);
+        SLUICE_TRY(m_db.exec("ALTER TABLE " + staging + " RENAME TO " + finalT));
+        // Built once from the finished table, which is cheaper than keeping it up to date row by row.
+        return ensureGenerationIndexes(m_db, l, false);
     }
     const std::string history = quoteIdent(l.historyTable);
     SLUICE_TRY(m_db.exec("DROP TABLE IF EXISTS " + history));
@@ -317,9 +320,10 @@ Status SqliteDestination::swapIn(StreamState& s) {
     std::string where = "rn = 1";
     if (l.cdcColumn >= 0)
         where += " AND " + quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]) + " IS NULL";
-    return m_db.exec("INSERT INTO " + finalT + " (" + l.columnList() + ") SELECT " + l.columnList() +
-                     " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() + " ORDER BY " +
-                     l.winnerOrder() + ") AS rn FROM " + history + ") WHERE " + where);
+    SLUICE_TRY(m_db.exec("INSERT INTO " + finalT + " (" + l.columnList() + ") SELECT " + l.columnList() +
+                         " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() + " ORDER BY " +
+                         l.winnerOrder() + ") AS rn FROM " + history + ") WHERE " + where));
+    return ensureGenerationIndexes(m_db, l, true);
 }
 
 Status SqliteDestination::completeStream(StreamBatch& batch) {

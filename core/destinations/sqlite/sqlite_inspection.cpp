@@ -3,7 +3,6 @@
 #include "destinations/sqlite/sqlite_destination.h"
 #include "destinations/sqlite/sqlite_table_names.h"
 
-#include <map>
 #include <sqlite3.h>
 
 namespace sluice::core {
@@ -20,6 +19,27 @@ Value columnValue(Statement& st, int col, ColumnType type) {
         return Value::real(st.getDouble(col));
     default:
         return type == ColumnType::Json ? Value::json(st.getText(col)) : Value::text(st.getText(col));
+    }
+}
+
+// columnValue into a recycled Value: a diff reads every stored row, and its text keeps its buffer.
+void readValue(Statement& st, int col, ColumnType type, Value& out) {
+    switch (st.columnType(col)) {
+    case SQLITE_NULL:
+        out.kind = Value::Kind::Null;
+        return;
+    case SQLITE_INTEGER:
+        out.kind = type == ColumnType::Boolean ? Value::Kind::Bool : Value::Kind::Int;
+        out.i = type == ColumnType::Boolean ? st.getInt(col) != 0 : st.getInt(col);
+        return;
+    case SQLITE_FLOAT:
+        out.kind = Value::Kind::Real;
+        out.d = st.getDouble(col);
+        return;
+    default:
+        out.assignText(st.getTextView(col));
+        if (type == ColumnType::Json)
+            out.kind = Value::Kind::Json;
     }
 }
 
@@ -185,32 +205,67 @@ Result<GenerationDiff> SqliteDestination::diff(const ResolvedStream& stream, int
 
     std::string cols;
     for (const auto& c : l.columns)
-        cols += (cols.empty() ? "" : ", ") + quoteIdent(c);
-    auto st =
-        m_db.prepare("SELECT " + cols + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY " + l.keyList() +
-                     " ORDER BY " + l.winnerOrder() + ") AS rn FROM " + quoteIdent(source) +
-                     " WHERE \"_airbyte_generation_id\" = ?) WHERE rn = 1 ORDER BY " + l.keyList());
-    if (!st)
-        return st.error();
-
-    auto load = [&](int64_t g) -> Result<KeyedRows> {
-        KeyedRows rows;
-        st->reset();
-        st->bind(1, g);
-        while (true) {
-            auto r = st->step();
-            if (!r)
-                return r.error();
-            if (!r.value())
-                return rows;
-            std::vector<Value> values;
-            for (size_t i = 0; i < l.columns.size(); ++i)
-                values.push_back(columnValue(*st, static_cast<int>(i), stream.stream.columns[i].type));
-            std::string key = rowKey(values, l.keyColumns);
-            rows.emplace(std::move(key), std::move(values));
-        }
+        cols += quoteIdent(c) + ", ";
+    // The generation index (ensureGenerationIndexes) gives the rows in key order and, within a key, in the
+    // order they were written: no sort. The winner of a key's versions is picked here as they come.
+    const std::string sql = "SELECT " + cols + "\"_airbyte_extracted_at\" FROM " + quoteIdent(source) +
+                            " WHERE \"_airbyte_generation_id\" = ? ORDER BY " + l.keyList() + ", rowid";
+    auto before = m_db.prepare(sql);
+    if (!before)
+        return before.error();
+    auto after = m_db.prepare(sql);
+    if (!after)
+        return after.error();
+    before->bind(1, from);
+    after->bind(1, to);
+    const int n = static_cast<int>(l.columns.size());
+    // `candidate` holds the row the statement read last and nobody has taken yet: the next key's first.
+    auto reader = [&](Statement& st) {
+        return [&st, &stream, &l, n, started = false, waiting = false, extracted = std::string(),
+                candidateAt = std::string(),
+                candidate = std::vector<Value>()](std::vector<Value>& row) mutable -> Result<bool> {
+            auto readNext = [&]() -> Status {
+                auto r = st.step();
+                if (!r)
+                    return r.error();
+                waiting = r.value();
+                if (!waiting)
+                    return {};
+                candidate.resize(static_cast<size_t>(n));
+                for (int i = 0; i < n; ++i)
+                    readValue(st, i, stream.stream.columns[static_cast<size_t>(i)].type,
+                              candidate[static_cast<size_t>(i)]);
+                candidateAt.assign(st.getTextView(n));
+                return {};
+            };
+            if (!started) {
+                started = true;
+                SLUICE_TRY(readNext());
+            }
+            if (!waiting)
+                return false;
+            row.swap(candidate);
+            extracted.swap(candidateAt);
+            // Later versions of the same key follow in the order they were written; the greatest cursor
+            // wins, then the latest extraction, then the last written (the winner order of the final table).
+            while (true) {
+                SLUICE_TRY(readNext());
+                if (!waiting || compareKeys(candidate, row, l.keyColumns) != 0)
+                    return true;
+                int c = 0;
+                if (l.cursorColumn >= 0) {
+                    const auto k = static_cast<size_t>(l.cursorColumn);
+                    c = candidate[k].isNull() != row[k].isNull() ? (candidate[k].isNull() ? -1 : 1)
+                                                                 : candidate[k].compare(row[k]);
+                }
+                if (c > 0 || (c == 0 && candidateAt >= extracted)) {
+                    row.swap(candidate);
+                    extracted.swap(candidateAt);
+                }
+            }
+        };
     };
-    return diffGenerations(stream.stream, l.keyColumns, from, to, load);
+    return diffOrdered(stream.stream, l.keyColumns, reader(before.value()), reader(after.value()));
 }
 
 } // namespace sluice::core

@@ -145,4 +145,16 @@ Status ensureKeyIndex(Database& db, const SqliteTableLayout& layout) {
     return db.exec(create);
 }
 
+Status ensureGenerationIndexes(Database& db, const SqliteTableLayout& layout, bool dedupe) {
+    auto create = [&](const std::string& table, const std::string& columns) {
+        return db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_gen_" + table) + " ON " +
+                       quoteIdent(table) + " (\"_airbyte_generation_id\"" + columns + ")");
+    };
+    const std::string key = layout.keyColumns.empty() ? "" : ", " + layout.keyList();
+    if (!dedupe)
+        return create(layout.finalTable, key);
+    SLUICE_TRY(create(layout.historyTable, key));
+    return create(layout.finalTable, "");
+}
+
 } // namespace sluice::core

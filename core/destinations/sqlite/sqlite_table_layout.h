@@ -29,5 +29,9 @@ struct SqliteTableLayout : TableLayout {
 // Adds columns the table lacks (a stream that gained fields); columns it no longer has stay, unfilled.
 Status ensureColumns(Database& db, const std::string& table, const SqliteTableLayout& layout);
 Status ensureKeyIndex(Database& db, const SqliteTableLayout& layout);
+// The indexes the generation inspector reads by: every stored version by (generation, key) and, for a
+// dedupe stream, the final table by generation. Created with the tables, so a sync keeps them up to date
+// and `generations`, `diff` and the stale rows read an index instead of every row.
+Status ensureGenerationIndexes(Database& db, const SqliteTableLayout& layout, bool dedupe);
 
 } // namespace sluice::core
