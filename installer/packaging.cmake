@@ -24,6 +24,8 @@ if(HELP2MAN)
 endif()
 
 set(CPACK_GENERATOR DEB)
+# The build is optimised with debug info (the dev preset); the package carries the optimised code only.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_NAME sluice)
 set(CPACK_PACKAGE_VENDOR "The Sluice developers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Desktop data-sync manager with Airbyte semantics")
