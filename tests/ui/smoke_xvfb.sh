@@ -44,7 +44,26 @@ fail() {
   echo "FAIL: $*" >&2
   import -window root "$shots/failure.png" 2>/dev/null || true
   [[ -f $work/sluice.log ]] && tail -n 40 "$work/sluice.log" >&2
+  diagnose >&2 || true
   exit 1
+}
+
+# What a failure needs to be understood later: the windows there are, and whether Sluice still runs (then
+# where each of its threads stands) or how it ended.
+diagnose() {
+  echo "windows:"
+  for w in $(timeout 5 xdotool search --name '.' 2>/dev/null); do
+    echo "  $w $(timeout 2 xdotool getwindowname "$w" 2>/dev/null)"
+  done
+  [[ -n ${app:-} ]] || return 0
+  if kill -0 "$app" 2>/dev/null; then
+    echo "sluice (pid $app) is still running; its threads:"
+    command -v gdb >/dev/null && timeout 60 gdb -p "$app" -batch -ex "thread apply all bt 12" 2>/dev/null |
+      grep -E '^(Thread|#)' | head -n 120
+  else
+    wait "$app"
+    echo "sluice (pid $app) has ended with status $?"
+  fi
 }
 
 # Waits up to $1 seconds for the command after it to succeed.
