@@ -114,6 +114,10 @@ std::optional<RepairedJson> repairJsonUtf8(std::string_view input,
         case ']':
             if (!frames.empty())
                 frames.pop_back();
+            // The document is its first value: what follows is no member of it (nlohmann stops at a NUL
+            // there; a brace after it would otherwise name a field the record does not have).
+            if (frames.empty())
+                return out;
             break;
         case ',':
             if (!frames.empty() && frames.back().object)
