@@ -231,7 +231,11 @@ Status SqliteDestination::prepareStream(StreamState& s) {
                                                          : l.historyTable;
     SLUICE_TRY(s.insert.prepare(m_db, l.insertSql(into), l.columns.size()));
     if (s.target == Target::HistoryAndFinal) {
-        SLUICE_TRY(s.upsert.prepare(m_db, l.upsertSql(), l.columns.size()));
+        // Only this sync writes the table until it ends, and only with its generation.
+        auto same = holdsOnlyGeneration(m_db, l.finalTable, s.plan.generation);
+        if (!same)
+            return same.error();
+        SLUICE_TRY(s.upsert.prepare(m_db, l.upsertSql(!same.value()), l.columns.size()));
         if (l.cdcColumn >= 0) {
             const std::string cdc = quoteIdent(l.columns[static_cast<size_t>(l.cdcColumn)]);
             SLUICE_TRY(m_db.exec("CREATE INDEX IF NOT EXISTS " + quoteIdent("_airbyte_cdc_" + l.finalTable) +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <string_view>
 
 namespace sluice::core {
 
@@ -70,7 +71,7 @@ std::string SqliteTableLayout::keyIndexName() const {
     return "_airbyte_pk_" + finalTable;
 }
 
-std::string SqliteTableLayout::upsertSql() const {
+std::string SqliteTableLayout::upsertSql(bool setGeneration) const {
     const std::string t = quoteIdent(finalTable);
     std::string sql = insertSql(finalTable) + " ON CONFLICT(" + keyList() + ") DO UPDATE SET ";
     bool first = true;
@@ -83,6 +84,8 @@ std::string SqliteTableLayout::upsertSql() const {
         first = false;
     }
     for (const char* m : kMetaColumns) {
+        if (!setGeneration && std::string_view(m) == "_airbyte_generation_id")
+            continue;
         sql += (first ? "" : ",") + quoteIdent(m) + "=excluded." + quoteIdent(m);
         first = false;
     }
@@ -143,6 +146,24 @@ Status ensureKeyIndex(Database& db, const SqliteTableLayout& layout) {
                        layout.keyList() + " ORDER BY " + layout.winnerOrder() + ") AS rn FROM " + t +
                        ") WHERE rn = 1)"));
     return db.exec(create);
+}
+
+Result<bool> holdsOnlyGeneration(Database& db, const std::string& table, int64_t generation) {
+    // Each subquery is one seek of the generation index; one query with MIN and MAX together would scan.
+    const std::string t = quoteIdent(table);
+    const std::string g = "\"_airbyte_generation_id\"";
+    auto st = db.prepare("SELECT (SELECT MIN(" + g + ") FROM " + t + "), (SELECT MAX(" + g + ") FROM " + t +
+                         "), EXISTS (SELECT 1 FROM " + t + " WHERE " + g + " IS NULL)");
+    if (!st)
+        return st.error();
+    auto r = st->step();
+    if (!r)
+        return r.error();
+    if (st->getInt(2) != 0)
+        return false;
+    if (st->isNull(0))
+        return true; // no rows
+    return st->getInt(0) == generation && st->getInt(1) == generation;
 }
 
 Status ensureGenerationIndexes(Database& db, const SqliteTableLayout& layout, bool dedupe) {
