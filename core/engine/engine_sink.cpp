@@ -8,6 +8,8 @@
 #include "util/fault_injection.h"
 #include "util/time_util.h"
 
+#include <utility>
+
 namespace sluice::core {
 
 namespace {
@@ -94,6 +96,7 @@ Status EngineSink::state(size_t stream, const std::string& stateJson) {
     // Cancellation is honoured at checkpoints: what came before this state is committed first.
     if (m_cancelled && m_cancelled()) {
         SLUICE_TRY(flush({stream}, true));
+        SLUICE_TRY(drain());
         return Error::cancelled();
     }
     return {};
@@ -108,13 +111,16 @@ Status EngineSink::legacyState(const std::string& dataJson) {
 }
 
 Status EngineSink::connectionState(const std::string& stateJson, const char* kind) {
-    m_pendingGlobal = stateJson;
-    m_pendingGlobalKind = kind;
+    m_pendingGlobal = PendingGlobal{stateJson, kind};
     std::vector<size_t> all;
     for (size_t i = 0; i < m_streams.size(); ++i)
         all.push_back(i);
     SLUICE_TRY(flush(all, false));
-    return checkCancel();
+    if (auto cancelled = checkCancel(); !cancelled) {
+        SLUICE_TRY(drain());
+        return cancelled;
+    }
+    return {};
 }
 
 Status EngineSink::streamComplete(size_t stream) {
@@ -123,6 +129,7 @@ Status EngineSink::streamComplete(size_t stream) {
     Buffer& b = m_streams[stream];
     if (b.complete)
         return {};
+    SLUICE_TRY(drain());
     StreamBatch batch;
     batch.stream = b.target.destIndex;
     batch.rows = std::move(b.rows);
@@ -131,18 +138,14 @@ Status EngineSink::streamComplete(size_t stream) {
     const size_t n = batch.rows.size();
     const int64_t reread = countReread(batch.rows, n);
     b.rows.clear();
-    b.pendingState = finalState;
+    // The rows go down with a failed transaction: the final state must never be stored without them.
+    b.pendingState.reset();
     b.coveredRows = 0;
     m_buffered -= std::min(m_buffered, n);
-    auto st = m_destination.completeStream(batch);
-    if (!st) {
-        // The rows went down with the failed transaction: the final state must never be stored without them.
-        b.pendingState.reset();
-        return st;
-    }
+    SLUICE_TRY(m_destination.completeStream(batch));
     b.complete = true;
     faultPoint("after-stream-complete");
-    SLUICE_TRY(afterCommit({{stream, n, reread}}));
+    SLUICE_TRY(afterCommit({{stream, n, reread, finalState}}, std::exchange(m_pendingGlobal, std::nullopt)));
     announce(b, StreamPhase::Done);
     return {};
 }
@@ -194,8 +197,8 @@ void EngineSink::report(size_t stream) {
 }
 
 Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
-    std::vector<StreamBatch> batches;
-    std::vector<Written> written;
+    SLUICE_TRY(drain());
+    InFlight next;
     for (size_t i : streams) {
         Buffer& b = m_streams[i];
         if (b.complete)
@@ -218,24 +221,44 @@ Status EngineSink::flush(const std::vector<size_t>& streams, bool onlyCovered) {
             batch.checkpoint = DestinationCheckpoint{b.target.generation, b.target.seq + 1, *b.pendingState};
         m_buffered -= std::min(m_buffered, take);
         b.coveredRows = 0;
-        written.push_back({i, take, countReread(batch.rows, take)});
-        batches.push_back(std::move(batch));
+        next.written.push_back({i, take, countReread(batch.rows, take), std::exchange(b.pendingState, {})});
+        next.batches.push_back(std::move(batch));
     }
-    if (batches.empty())
+    if (next.batches.empty())
         return {};
-    if (auto st = m_destination.write(batches); !st) {
-        // Same here: a later flush (finish) must not store these states without the rows they cover.
-        for (const auto& w : written)
-            m_streams[w.stream].pendingState.reset();
-        return st;
-    }
-    for (auto& batch : batches)
-        recycle(batch.rows);
-    faultPoint("after-destination-commit");
-    return afterCommit(written);
+    next.global = std::exchange(m_pendingGlobal, std::nullopt);
+    m_inFlight = std::move(next);
+    m_writer.start([this] { return m_destination.write(m_inFlight->batches); });
+    return {};
 }
 
-Status EngineSink::afterCommit(const std::vector<Written>& written) {
+Status EngineSink::drain() {
+    if (m_writeFailed)
+        return *m_writeFailed;
+    if (!m_inFlight)
+        return {};
+    Status written;
+    try {
+        written = m_writer.wait();
+    } catch (...) {
+        m_writeFailed = Error::internal("the write of a batch was interrupted by an unexpected error");
+        m_inFlight.reset();
+        throw;
+    }
+    InFlight done = std::move(*m_inFlight);
+    m_inFlight.reset();
+    if (!written) {
+        m_writeFailed = written.error();
+        return written;
+    }
+    for (auto& batch : done.batches)
+        recycle(batch.rows);
+    faultPoint("after-destination-commit");
+    return afterCommit(done.written, done.global);
+}
+
+Status EngineSink::afterCommit(const std::vector<Written>& written,
+                               const std::optional<PendingGlobal>& global) {
     StateRepository states(m_store.db());
     JobRepository jobs(m_store.db());
     int64_t total = 0;
@@ -245,19 +268,19 @@ Status EngineSink::afterCommit(const std::vector<Written>& written) {
     SLUICE_TRY(m_store.db().write("saving the state of job " + std::to_string(m_jobId), [&]() -> Status {
         for (const auto& w : written) {
             const Buffer& b = m_streams[w.stream];
-            if (b.pendingState)
-                SLUICE_TRY(states.saveState(
-                    m_connectionId, b.target.ns, b.target.name,
-                    StoredState{*b.pendingState, b.target.generation, b.target.seq + 1, {}}));
+            if (w.state)
+                SLUICE_TRY(
+                    states.saveState(m_connectionId, b.target.ns, b.target.name,
+                                     StoredState{*w.state, b.target.generation, b.target.seq + 1, {}}));
             if (w.rows)
                 SLUICE_TRY(jobs.addStreamCommitted(m_jobId, b.target.ns, b.target.name,
                                                    static_cast<int64_t>(w.rows), w.reread));
         }
-        if (m_pendingGlobal) {
+        if (global) {
             auto prev = states.state(m_connectionId, "", "");
             const int64_t seq = prev.ok() && prev.value() ? prev.value()->seq + 1 : 1;
             SLUICE_TRY(states.saveState(m_connectionId, "", "",
-                                        StoredState{*m_pendingGlobal, 0, seq, {}, m_pendingGlobalKind}));
+                                        StoredState{global->stateJson, 0, seq, {}, global->kind}));
         }
         if (total)
             SLUICE_TRY(jobs.addCommitted(m_jobId, m_attempt, total));
@@ -266,15 +289,13 @@ Status EngineSink::afterCommit(const std::vector<Written>& written) {
     }));
     for (const auto& w : written) {
         Buffer& b = m_streams[w.stream];
-        if (b.pendingState) {
+        if (w.state) {
             b.target.seq += 1;
-            b.target.lastState = *b.pendingState;
-            b.pendingState.reset();
+            b.target.lastState = *w.state;
         }
         b.committed += static_cast<int64_t>(w.rows);
         b.reread += w.reread;
     }
-    m_pendingGlobal.reset();
     m_committedTotal += total;
     if (m_options.observer)
         for (const auto& w : written)
@@ -292,7 +313,8 @@ Status EngineSink::finish(bool readSucceeded) {
     std::vector<size_t> all;
     for (size_t i = 0; i < m_streams.size(); ++i)
         all.push_back(i);
-    return flush(all, !readSucceeded);
+    SLUICE_TRY(flush(all, !readSucceeded));
+    return drain();
 }
 
 } // namespace sluice::core

@@ -2,6 +2,7 @@
 
 #include "destinations/destination.h"
 #include "engine/job_types.h"
+#include "engine/write_behind.h"
 #include "mapping/stream_mapping.h"
 #include "sources/source.h"
 
@@ -21,6 +22,9 @@ class Store;
 // destination together with the checkpoint that covers them; only after that commit is the state stored in
 // Sluice's database (at-least-once, SPEC §5). A state is written lazily, when the next record arrives or the
 // stream completes, so that a stream's final rows, final state and swap share one transaction.
+// A batch is written on a thread of its own while the source reads the next one; its state is stored once
+// the write committed, before anything else touches the destination. After a failed write nothing more is
+// written: a later state would claim the rows that went down with it.
 class EngineSink : public RecordSink {
 public:
     struct StreamTarget {
@@ -78,7 +82,11 @@ private:
     void announce(const Buffer& b, StreamPhase phase);
     void markRunning(Buffer& b);
 
+    // Hands the streams' buffered rows (only those a state covers, if `onlyCovered`) to the writer thread,
+    // after the write before them has committed.
     Status flush(const std::vector<size_t>& streams, bool onlyCovered);
+    // Waits for the write in flight and stores what it committed.
+    Status drain();
     // Keeps written rows for reuse: record() hands one back to the source, whose next row then fills
     // buffers that already have capacity instead of allocating a vector and strings per record.
     void recycle(std::vector<Row>& rows);
@@ -87,8 +95,18 @@ private:
         size_t stream = 0;
         size_t rows = 0;
         int64_t reread = 0;
+        std::optional<std::string> state; // the stream's state the batch's checkpoint carries
     };
-    Status afterCommit(const std::vector<Written>& written);
+    struct PendingGlobal {
+        std::string stateJson;
+        std::string kind;
+    };
+    struct InFlight {
+        std::vector<StreamBatch> batches;
+        std::vector<Written> written;
+        std::optional<PendingGlobal> global;
+    };
+    Status afterCommit(const std::vector<Written>& written, const std::optional<PendingGlobal>& global);
     Status checkCancel();
     // Keeps what the source said of a stream (status, estimates) in the job and tells the observer.
     void report(size_t stream);
@@ -106,9 +124,11 @@ private:
     size_t m_buffered = 0;
     std::vector<Row> m_spare; // never more than one flushed batch
     int64_t m_committedTotal = 0;
-    std::optional<std::string> m_pendingGlobal;
-    std::string m_pendingGlobalKind;
+    std::optional<PendingGlobal> m_pendingGlobal;
+    std::optional<InFlight> m_inFlight;
+    std::optional<Error> m_writeFailed;
     std::chrono::steady_clock::time_point m_lastCancelCheck;
+    WriteBehind m_writer; // last: it finishes the write in flight before the members it uses go
 };
 
 } // namespace sluice::core

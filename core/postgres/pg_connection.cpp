@@ -249,7 +249,8 @@ Result<std::optional<std::string>> PgConnection::queryValue(const std::string& s
     return std::optional<std::string>{r->get(0, 0)};
 }
 
-Status PgConnection::copyIn(const std::string& copySql, std::string_view data) {
+Status PgConnection::copyIn(const std::string& copySql, std::string& buffer,
+                            const std::function<bool(std::string&)>& produce) {
     if (!m_conn)
         return Error::internal(m_who + ": not connected");
     PGresult* start = PQexec(m_conn, copySql.c_str());
@@ -259,12 +260,12 @@ Status PgConnection::copyIn(const std::string& copySql, std::string_view data) {
         return e;
     }
     PQclear(start);
-    // Pieces of 1 MiB keep libpq's send buffer small whatever the batch size.
-    constexpr size_t kPiece = 1 << 20;
     bool sent = true;
-    for (size_t at = 0; at < data.size() && sent; at += kPiece) {
-        const size_t n = std::min(kPiece, data.size() - at);
-        sent = PQputCopyData(m_conn, data.data() + at, static_cast<int>(n)) == 1;
+    for (bool more = true; more && sent;) {
+        buffer.clear();
+        more = produce(buffer);
+        if (!buffer.empty())
+            sent = PQputCopyData(m_conn, buffer.data(), static_cast<int>(buffer.size())) == 1;
     }
     if (PQputCopyEnd(m_conn, sent ? nullptr : "client failed to send the data") != 1)
         sent = false;

@@ -4,6 +4,7 @@
 #include "util/sql_ident.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,8 +89,11 @@ public:
     Status execScript(const std::string& sql);
     // The first column of the first row, if any row (and not NULL).
     Result<std::optional<std::string>> queryValue(const std::string& sql, const PgParams& params = {});
-    // Runs a `COPY ... FROM STDIN` and streams `data` (already in COPY text format) to it.
-    Status copyIn(const std::string& copySql, std::string_view data);
+    // Runs a `COPY ... FROM STDIN` and streams what `produce` makes: each call appends the next piece of
+    // data to the emptied `buffer` and says whether more follows. A piece is sent before the next is made,
+    // so that the server reads rows while the caller encodes the next ones.
+    Status copyIn(const std::string& copySql, std::string& buffer,
+                  const std::function<bool(std::string&)>& produce);
 
     // The server's major version (15 for 15.4).
     int serverMajorVersion() const;

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QtTest>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 using namespace sluice::core;
@@ -245,6 +246,52 @@ private slots:
         QCOMPARE(
             m_pg.rows("SELECT _airbyte_meta->>'sync_id', _airbyte_meta->'changes' FROM tc.items ORDER BY id"),
             meta);
+    }
+
+    // Binary COPY into the tables Sluice made, text COPY into a table whose column a user retyped: the
+    // same values arrive either way, extraction times included (before 2000 too, where the binary
+    // timestamp is negative).
+    void bothCopyFormatsStoreTheSameValues() {
+        const std::vector<Column> cols = {{"id", ColumnType::Integer},
+                                          {"t", ColumnType::String},
+                                          {"x", ColumnType::Number},
+                                          {"b", ColumnType::Boolean},
+                                          {"j", ColumnType::Json}};
+        auto rows = [](int64_t base) {
+            std::vector<Row> out;
+            out.push_back(row({Value::integer(base + 1), Value::text("zürich \t\\ \"q\""), Value::real(-0.5),
+                               Value::boolean(false), Value::json("{\"k\":[true,null]}")},
+                              1700000000123));
+            out.push_back(row({Value::integer(base + 2), Value::text(""), Value::real(1e300),
+                               Value::boolean(true), Value::null()},
+                              86400000));
+            out.push_back(
+                row({Value::integer(base - 9000000000000000000), Value::null(),
+                     Value::real(-std::numeric_limits<double>::infinity()), Value::null(), Value::json("[]")},
+                    1700000000999));
+            return out;
+        };
+        const StreamWritePlan plan{stream(kFullAppend, cols), 1, 0, 3};
+        SLUICE_VERIFY_OK(attempt("fmt", plan, rows(0)));
+        QVERIFY(m_pg.exec("ALTER TABLE fmt.items ALTER COLUMN x TYPE numeric"));
+        SLUICE_VERIFY_OK(attempt("fmt", plan, rows(100)));
+        const std::string query =
+            "SELECT id, t, x::float8, b, j::text, _airbyte_extracted_at AT TIME ZONE 'UTC', "
+            "_airbyte_generation_id, _airbyte_meta::text FROM fmt.items ";
+        const Rows first = m_pg.rows(query + "WHERE id IN (1, 2, -9000000000000000000) ORDER BY id");
+        const Rows second = m_pg.rows(query + "WHERE id IN (101, 102, -8999999999999999900) ORDER BY id");
+        const Rows expected = {{"-9000000000000000000", "NULL", "-Infinity", "NULL", "[]",
+                                "2023-11-14 22:13:20.999", "1", "{\"changes\": [], \"sync_id\": 3}"},
+                               {"1", "zürich \t\\ \"q\"", "-0.5", "f", "{\"k\": [true, null]}",
+                                "2023-11-14 22:13:20.123", "1", "{\"changes\": [], \"sync_id\": 3}"},
+                               {"2", "", "1e+300", "t", "NULL", "1970-01-02 00:00:00", "1",
+                                "{\"changes\": [], \"sync_id\": 3}"}};
+        QCOMPARE(first, expected);
+        QCOMPARE(second.size(), size_t(3));
+        for (size_t r = 0; r < 3; ++r)
+            for (size_t c = 1; c < expected[r].size(); ++c)
+                QCOMPARE(second[r][c], expected[r][c]);
+        QCOMPARE(m_pg.rows("SELECT count(*) FROM fmt.items")[0][0], std::string("6"));
     }
 
     void stagingKeepsOldDataAndIsReusedOnlyBySameGeneration() {

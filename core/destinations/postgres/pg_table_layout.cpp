@@ -68,8 +68,28 @@ std::string PgTableLayout::createSql(const std::string& table) const {
     return sql;
 }
 
-std::string PgTableLayout::copySql(const std::string& qualifiedTable) const {
-    return "COPY " + qualifiedTable + " (" + columnList() + ") FROM STDIN";
+std::string PgTableLayout::copySql(const std::string& qualifiedTable, bool binary) const {
+    return "COPY " + qualifiedTable + " (" + columnList() + ") FROM STDIN" +
+           (binary ? " WITH (FORMAT binary)" : "");
+}
+
+bool PgTableLayout::binaryCopyFits(const std::vector<std::string>& names,
+                                   const std::vector<std::string>& pgTypes) const {
+    auto typeOf = [&](const std::string& column) -> const std::string* {
+        for (size_t i = 0; i < names.size() && i < pgTypes.size(); ++i)
+            if (names[i] == column)
+                return &pgTypes[i];
+        return nullptr;
+    };
+    auto is = [&](const std::string& column, const char* type) {
+        const std::string* t = typeOf(column);
+        return t && *t == type;
+    };
+    for (size_t i = 0; i < columns.size(); ++i)
+        if (!is(columns[i], pgColumnType(types[i])))
+            return false;
+    return is("_airbyte_raw_id", "text") && is("_airbyte_extracted_at", "timestamp with time zone") &&
+           is("_airbyte_generation_id", "bigint") && is("_airbyte_meta", "jsonb");
 }
 
 std::string PgTableLayout::keyIndexName() const {

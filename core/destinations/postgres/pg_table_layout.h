@@ -19,7 +19,12 @@ struct PgTableLayout : TableLayout {
 
     std::string qualified(const std::string& table) const; // "schema"."table"
     std::string createSql(const std::string& table) const;
-    std::string copySql(const std::string& qualifiedTable) const;
+    // COPY into the table, in the binary format when `binary` (see binaryCopyFits).
+    std::string copySql(const std::string& qualifiedTable, bool binary) const;
+    // Whether a table whose columns are `names` with PostgreSQL types `pgTypes` (format_type) takes this
+    // layout's binary COPY: each column written has the type createSql gives it. A table made otherwise
+    // (by hand, or by an older version) is written in the text format, which the server converts.
+    bool binaryCopyFits(const std::vector<std::string>& names, const std::vector<std::string>& pgTypes) const;
     std::string keyIndexName() const;
     // ORDER BY for "the winner first": greatest cursor (nulls last), then latest extraction, then the latest
     // row written (ctid: the tables it orders are only ever appended to).

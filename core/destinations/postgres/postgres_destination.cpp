@@ -2,6 +2,7 @@
 
 #include "destinations/destination_log.h"
 #include "destinations/postgres/pg_table_names.h"
+#include "postgres/pg_binary_copy.h"
 #include "postgres/pg_value.h"
 #include "util/time_util.h"
 
@@ -189,23 +190,29 @@ Result<int64_t> PostgresDestination::releaseTables() {
     return released;
 }
 
-Status PostgresDestination::ensureColumns(const std::string& table, const PgTableLayout& l) {
+Result<bool> PostgresDestination::ensureColumns(const std::string& table, const PgTableLayout& l) {
     auto have =
-        m_conn.query("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
+        m_conn.query("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+                     "JOIN pg_catalog.pg_class c ON "
                      "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                      "WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
                      {l.schema, table});
     if (!have)
         return have.error();
-    std::vector<std::string> names;
-    for (int r = 0; r < have->rows(); ++r)
+    std::vector<std::string> names, types;
+    for (int r = 0; r < have->rows(); ++r) {
         names.push_back(have->get(r, 0));
+        types.push_back(have->get(r, 1));
+    }
     // A stream that gained fields gets columns; columns it no longer has stay, unfilled.
     for (size_t i = 0; i < l.columns.size(); ++i)
-        if (std::find(names.begin(), names.end(), l.columns[i]) == names.end())
+        if (std::find(names.begin(), names.end(), l.columns[i]) == names.end()) {
             SLUICE_TRY(m_conn.exec("ALTER TABLE " + l.qualified(table) + " ADD COLUMN " +
                                    quoteIdent(l.columns[i]) + " " + pgColumnType(l.types[i])));
-    return {};
+            names.push_back(l.columns[i]);
+            types.push_back(pgColumnType(l.types[i]));
+        }
+    return l.binaryCopyFits(names, types);
 }
 
 Status PostgresDestination::ensureKeyIndex(const PgTableLayout& l) {
@@ -231,7 +238,11 @@ Status PostgresDestination::prepareStream(StreamState& s, size_t index) {
     const auto& l = s.layout;
     const bool dedupe = s.plan.stream.mode.isDedupe();
     SLUICE_TRY(m_conn.exec(l.createSql(l.finalTable)));
-    SLUICE_TRY(ensureColumns(l.finalTable, l));
+    auto finalBinary = ensureColumns(l.finalTable, l);
+    if (!finalBinary)
+        return finalBinary.error();
+    // A dedupe batch goes through a table made LIKE the final one: the same types.
+    s.binary = finalBinary.value();
     if (dedupe) {
         SLUICE_TRY(m_conn.exec(l.createSql(l.historyTable)));
         SLUICE_TRY(ensureColumns(l.historyTable, l));
@@ -250,7 +261,10 @@ Status PostgresDestination::prepareStream(StreamState& s, size_t index) {
         if (!reuse)
             SLUICE_TRY(m_conn.exec("DROP TABLE IF EXISTS " + l.qualified(l.stagingTable)));
         SLUICE_TRY(m_conn.exec(l.createSql(l.stagingTable)));
-        SLUICE_TRY(ensureColumns(l.stagingTable, l));
+        auto stagingBinary = ensureColumns(l.stagingTable, l);
+        if (!stagingBinary)
+            return stagingBinary.error();
+        s.binary = stagingBinary.value();
         s.target = Target::Staging;
         return {};
     }
@@ -276,37 +290,60 @@ void PostgresDestination::fitRow(const StreamState& s, Row& row) const {
     }
 }
 
+void PostgresDestination::encodeRow(const StreamState& s, Row& row, std::string& out) {
+    fitRow(s, row);
+    const size_t n = s.layout.columns.size();
+    const int64_t extractedMs = row.extractedAtMs ? row.extractedAtMs : nowMillis();
+    m_stamper.uuid(m_rawId);
+    const std::string& meta = m_stamper.meta(s.plan.syncId, row);
+    if (s.binary) {
+        appendBinaryRowStart(out, static_cast<int>(n + 4));
+        for (size_t i = 0; i < n; ++i)
+            appendBinaryField(out, i < row.values.size() ? row.values[i] : Value());
+        appendBinaryText(out, m_rawId);
+        appendBinaryTimestamptz(out, extractedMs);
+        appendBinaryBigint(out, s.plan.generation);
+        appendBinaryJsonb(out, meta);
+        return;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        appendCopyField(out, i < row.values.size() ? row.values[i] : Value());
+        out += '\t';
+    }
+    char generation[24];
+    const size_t genLength = static_cast<size_t>(
+        std::to_chars(generation, generation + sizeof generation, s.plan.generation).ptr - generation);
+    out.append(m_rawId).append(1, '\t').append(m_stamper.extractedAt(extractedMs)).append(1, '\t');
+    out.append(generation, genLength).append(1, '\t');
+    appendCopyText(out, meta);
+    out += '\n';
+}
+
+Status PostgresDestination::copyRows(const StreamState& s, const std::string& table, std::vector<Row>& rows) {
+    // Pieces of 256 KiB: the server parses one while the next is encoded, and libpq's buffer stays small.
+    constexpr size_t kPiece = 256 << 10;
+    size_t next = 0;
+    return m_conn.copyIn(s.layout.copySql(table, s.binary), m_copy, [&](std::string& out) {
+        if (next == 0 && s.binary)
+            appendBinaryCopyHeader(out);
+        while (next < rows.size() && out.size() < kPiece)
+            encodeRow(s, rows[next++], out);
+        const bool more = next < rows.size();
+        if (!more && s.binary)
+            appendBinaryCopyTrailer(out);
+        return more;
+    });
+}
+
 Status PostgresDestination::writeRows(StreamState& s, std::vector<Row>& rows) {
     if (rows.empty())
         return {};
     const auto& l = s.layout;
-    const size_t n = l.columns.size();
-    char generation[24];
-    const std::string_view gen(
-        generation,
-        std::to_chars(generation, generation + sizeof generation, s.plan.generation).ptr - generation);
-    m_copy.clear();
-    std::string rawId;
-    for (Row& row : rows) {
-        fitRow(s, row);
-        m_stamper.uuid(rawId);
-        const std::string& extracted =
-            m_stamper.extractedAt(row.extractedAtMs ? row.extractedAtMs : nowMillis());
-        const std::string& meta = m_stamper.meta(s.plan.syncId, row);
-        for (size_t i = 0; i < n; ++i) {
-            appendCopyField(m_copy, i < row.values.size() ? row.values[i] : Value());
-            m_copy += '\t';
-        }
-        m_copy.append(rawId).append(1, '\t').append(extracted).append(1, '\t').append(gen).append(1, '\t');
-        appendCopyText(m_copy, meta);
-        m_copy += '\n';
-    }
     if (s.target != Target::HistoryAndFinal)
-        return m_conn.copyIn(
-            l.copySql(l.qualified(s.target == Target::Staging ? l.stagingTable : l.finalTable)), m_copy);
+        return copyRows(s, l.qualified(s.target == Target::Staging ? l.stagingTable : l.finalTable), rows);
     // Dedupe: every version goes to the history table; each key's winner of the batch is upserted.
     SLUICE_TRY(m_conn.exec("TRUNCATE " + s.batchTable));
-    SLUICE_TRY(m_conn.copyIn(l.copySql(s.batchTable), m_copy));
+    SLUICE_TRY(copyRows(s, s.batchTable, rows));
     SLUICE_TRY(m_conn.exec("INSERT INTO " + l.qualified(l.historyTable) + " (" + l.columnList() +
                            ") SELECT " + l.columnList() + " FROM " + s.batchTable));
     SLUICE_TRY(m_conn.exec(l.upsertSql(s.batchTable)));

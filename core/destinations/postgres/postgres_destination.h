@@ -39,6 +39,7 @@ private:
         PgTableLayout layout;
         Target target = Target::Final;
         std::string batchTable; // the temporary table a dedupe batch goes through (HistoryAndFinal)
+        bool binary = false;    // COPY in the binary format (the target's columns have Sluice's types)
     };
 
     Status open();
@@ -56,10 +57,15 @@ private:
     Status prepareTables(const std::vector<StreamWritePlan>& plans);
     Status swapIn(StreamState& s);
     Result<bool> tableExists(const std::string& schema, const std::string& table);
-    Status ensureColumns(const std::string& table, const PgTableLayout& layout);
+    // Adds the layout's columns the table lacks; the answer is whether binary COPY fits the table.
+    Result<bool> ensureColumns(const std::string& table, const PgTableLayout& layout);
     Status ensureKeyIndex(const PgTableLayout& layout);
     // Makes every value storable in its column; what cannot be is NULLed and listed in the row's changes.
     void fitRow(const StreamState& s, Row& row) const;
+    // Appends one row with its Airbyte columns in the stream's COPY format.
+    void encodeRow(const StreamState& s, Row& row, std::string& out);
+    // COPYs the rows into `table` (qualified), sent piece by piece as they are encoded.
+    Status copyRows(const StreamState& s, const std::string& table, std::vector<Row>& rows);
 
     Result<PgConfig> m_config;
     PgConnection m_conn;
@@ -67,7 +73,8 @@ private:
     int64_t m_localId = 0; // m_owner's number in this schema (its checkpoints), set by begin()
     std::vector<std::unique_ptr<StreamState>> m_streams;
     RecordStamper m_stamper;
-    std::string m_copy; // the COPY text of the batch being written (reused)
+    std::string m_copy;  // the piece of COPY data being sent (reused)
+    std::string m_rawId; // the row's _airbyte_raw_id (reused)
 };
 
 std::unique_ptr<Destination> makePostgresDestination(const std::string& configJson);
