@@ -76,7 +76,8 @@ struct GenerationDiff {
     std::vector<ChangedRow> changed;
 };
 
-// A destination connector. One instance per job attempt, used from one thread.
+// A destination connector. One instance per job attempt, used from one thread at a time: the sink calls
+// write() on its writer thread while the source reads, and nothing else until that write returned.
 class Destination {
 public:
     virtual ~Destination() = default;
