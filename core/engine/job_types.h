@@ -87,7 +87,9 @@ struct JobOptions {
     const std::atomic<bool>* cancelFlag = nullptr; // in-process cancel (the GUI); the store flag works too
     // Waits between attempts; tests replace it to avoid real sleeps. Returns false when cancelled meanwhile.
     std::function<bool(int seconds)> backoffWait;
-    size_t maxBufferedRows = 100000;
+    // Rows buffered before a write without a state (a connector that never checkpoints). Two such batches
+    // are alive at once, one being written while the next fills: 50,000 rows of ten fields are ~60 MB.
+    size_t maxBufferedRows = 50000;
 };
 
 } // namespace sluice::core
