@@ -6,8 +6,6 @@
 #include "postgres/pg_value.h"
 #include "util/time_util.h"
 
-#include <charconv>
-
 namespace sluice::core {
 
 namespace {
@@ -310,11 +308,8 @@ void PostgresDestination::encodeRow(const StreamState& s, Row& row, std::string&
         appendCopyField(out, i < row.values.size() ? row.values[i] : Value());
         out += '\t';
     }
-    char generation[24];
-    const size_t genLength = static_cast<size_t>(
-        std::to_chars(generation, generation + sizeof generation, s.plan.generation).ptr - generation);
     out.append(m_rawId).append(1, '\t').append(m_stamper.extractedAt(extractedMs)).append(1, '\t');
-    out.append(generation, genLength).append(1, '\t');
+    out.append(m_generationText).append(1, '\t');
     appendCopyText(out, meta);
     out += '\n';
 }
@@ -323,6 +318,7 @@ Status PostgresDestination::copyRows(const StreamState& s, const std::string& ta
     // Pieces of 256 KiB: the server parses one while the next is encoded, and libpq's buffer stays small.
     constexpr size_t kPiece = 256 << 10;
     size_t next = 0;
+    m_generationText = std::to_string(s.plan.generation); // the text format's, once per batch
     return m_conn.copyIn(s.layout.copySql(table, s.binary), m_copy, [&](std::string& out) {
         if (next == 0 && s.binary)
             appendBinaryCopyHeader(out);

@@ -73,8 +73,9 @@ private:
     int64_t m_localId = 0; // m_owner's number in this schema (its checkpoints), set by begin()
     std::vector<std::unique_ptr<StreamState>> m_streams;
     RecordStamper m_stamper;
-    std::string m_copy;  // the piece of COPY data being sent (reused)
-    std::string m_rawId; // the row's _airbyte_raw_id (reused)
+    std::string m_copy;           // the piece of COPY data being sent (reused)
+    std::string m_rawId;          // the row's _airbyte_raw_id (reused)
+    std::string m_generationText; // _airbyte_generation_id in COPY's text format
 };
 
 std::unique_ptr<Destination> makePostgresDestination(const std::string& configJson);
